@@ -1,0 +1,46 @@
+/** Child processes for benchmarks: a server that prints its URL, and timed commands. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+export async function startServer(
+  script: string,
+  args: string[],
+): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return { url, process: child };
+}
+
+export interface Timed {
+  seconds: number;
+  /** The highest peak resident memory (VmHWM) seen while it ran, in MiB. */
+  peakMiB: number;
+}
+
+/** Runs a command to completion, timing it and sampling its peak memory; fails if it fails. */
+export async function timeCommand(command: string, args: string[]): Promise<Timed> {
+  const started = performance.now();
+  let peakKiB = 0;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "ignore", "inherit"] });
+    const sample = () => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+        peakKiB = Math.max(peakKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      } catch {
+        // Gone already.
+      }
+    };
+    const timer = setInterval(sample, 10);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearInterval(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${command} exited with ${code}`));
+    });
+  });
+  return { seconds: (performance.now() - started) / 1000, peakMiB: peakKiB / 1024 };
+}

@@ -1,0 +1,302 @@
+/**
+ * The download engine: one URL to one file, atomically. Bytes go to a temporary `*.incomplete` file
+ * beside the target, which is renamed into place only when whole and verified (size, sha256), so a
+ * half-written file never sits under the final name. A dropped or stalled connection resumes with
+ * `Range` (and copes with a server that ignores it); an interrupted run leaves the partial file for the
+ * next run to resume; a lock keeps two processes from fetching the same target twice.
+ * Callers: the hub layer's cache, the catalog's downloaders, the mirror's pull, and `downloadMany`.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { pipeline } from "node:stream/promises";
+import {
+  AbortedError,
+  ChecksumMismatchError,
+  NetworkError,
+  SizeMismatchError,
+  WharfError,
+} from "../errors.js";
+import { defaultHttpClient, type HttpClient, type HttpResponse } from "../http/client.js";
+import {
+  backoffDelay,
+  isNetworkError,
+  type RetryPolicy,
+  resolveRetryPolicy,
+  waitBeforeRetry,
+} from "../http/retry.js";
+import { acquireLock } from "../lock.js";
+import type { OnProgress } from "../progress.js";
+import { FileSink } from "./file-sink.js";
+
+export interface DownloadOptions {
+  url: string;
+  /** Where the file ends up. Its folder is created. */
+  dest: string;
+  headers?: Record<string, string | undefined>;
+  client?: HttpClient;
+  /** Refuse the download unless it is exactly this many bytes. */
+  expectedSize?: number;
+  /** Refuse the download unless its sha256 (hex) is this. */
+  expectedSha256?: string;
+  /** Compute the sha256 even when none is expected, and return it. */
+  computeSha256?: boolean;
+  /** Download even when `dest` already exists. */
+  force?: boolean;
+  /** The temporary file; default `${dest}.incomplete`. */
+  incompletePath?: string;
+  /** The cross-process lock; default `${dest}.wharf-lock`; false when the caller holds one. */
+  lockPath?: string | false;
+  /** fsync the file before the rename, so it survives a power cut. */
+  durable?: boolean;
+  signal?: AbortSignal;
+  onProgress?: OnProgress;
+  /** Name used in progress events and messages; default the destination path. */
+  label?: string;
+  /** Retries for failed requests and for resumes after a dropped connection that made no progress. */
+  retry?: Partial<RetryPolicy>;
+  /** How long to wait for an answer's headers, in milliseconds (default 60 s). */
+  timeoutMs?: number;
+  /** How long the body may stall before the connection counts as dropped (default 60 s). */
+  stallTimeoutMs?: number;
+}
+
+export interface DownloadResult {
+  path: string;
+  size: number;
+  /** The file's sha256 when it was expected or asked for and the bytes were downloaded. */
+  sha256?: string;
+  /** Bytes that came over the network in this call. */
+  transferred: number;
+  /** True when `dest` already existed and nothing was downloaded. */
+  skipped: boolean;
+  /** The server's ETag of the file, when it sent one. */
+  etag?: string;
+}
+
+interface Attempt {
+  response: HttpResponse;
+  /** Where the answer's body starts in the file. */
+  start: number;
+  /** The file's whole size, when the answer says. */
+  total: number | undefined;
+}
+
+/** Reads `bytes START-END/TOTAL`, or the unsatisfied form with a star for the range. */
+export function parseContentRange(value: string | undefined): { start?: number; total?: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(value.trim());
+  if (!match) return undefined;
+  return {
+    start: match[1] === undefined ? undefined : Number(match[1]),
+    total: match[3] === undefined || match[3] === "*" ? undefined : Number(match[3]),
+  };
+}
+
+async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/** Feeds the first `length` bytes of a file into a hash, to resume hashing where a download stopped. */
+async function hashPrefix(hash: Hash, path: string, length: number, signal?: AbortSignal): Promise<void> {
+  if (length === 0) return;
+  for await (const chunk of createReadStream(path, {
+    start: 0,
+    end: length - 1,
+    highWaterMark: 1 << 20,
+    signal,
+  })) {
+    hash.update(chunk as Buffer);
+  }
+}
+
+export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
+  const release =
+    options.lockPath === false
+      ? undefined
+      : await acquireLock(options.lockPath ?? `${options.dest}.wharf-lock`, { signal: options.signal });
+  try {
+    if (!options.force) {
+      const existing = await sizeOf(options.dest);
+      if (
+        existing !== undefined &&
+        (options.expectedSize === undefined || existing === options.expectedSize)
+      ) {
+        return { path: options.dest, size: existing, transferred: 0, skipped: true };
+      }
+    }
+    await mkdir(dirname(options.dest), { recursive: true });
+    try {
+      return await transfer(options, true);
+    } catch (error) {
+      // A partial file left by an earlier run may have come from a different version of the file;
+      // when the whole no longer verifies, one clean download settles it.
+      if (error instanceof ResumedCorruptError) return await transfer(options, false);
+      throw error;
+    }
+  } finally {
+    await release?.();
+  }
+}
+
+/** Raised when bytes resumed from an earlier run's partial file make the whole fail verification. */
+class ResumedCorruptError extends WharfError {}
+
+async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Promise<DownloadResult> {
+  const { url, dest, signal } = options;
+  const label = options.label ?? dest;
+  const client = options.client ?? defaultHttpClient();
+  const policy = resolveRetryPolicy(options.retry);
+  const incomplete = options.incompletePath ?? `${dest}.incomplete`;
+  const wantHash = options.expectedSha256 !== undefined || options.computeSha256 === true;
+
+  let position = resumeFromDisk ? ((await sizeOf(incomplete)) ?? 0) : 0;
+  if (options.expectedSize !== undefined && position > options.expectedSize) position = 0;
+  const resumedFrom = position;
+  let hash = wantHash ? createHash("sha256") : undefined;
+  if (hash) await hashPrefix(hash, incomplete, position, signal);
+
+  const file = await open(incomplete, position > 0 ? "r+" : "w");
+  let transferred = 0;
+  let etag: string | undefined;
+  let total = options.expectedSize;
+  let failuresWithoutProgress = 0;
+  try {
+    await file.truncate(position);
+    for (;;) {
+      if (signal?.aborted)
+        throw new AbortedError(`Download of ${label} was cancelled; the partial file was kept.`);
+      const attempt = await request(client, options, position, etag, policy);
+      if (attempt === "complete") break;
+      const { response } = attempt;
+      if (attempt.start !== position) {
+        // The server ignored our Range (a plain 200) or answered another one: start the file over.
+        position = 0;
+        await file.truncate(0);
+        if (hash) hash = createHash("sha256");
+      }
+      if (attempt.total !== undefined) {
+        if (options.expectedSize !== undefined && attempt.total !== options.expectedSize) {
+          await response.discard();
+          throw new SizeMismatchError(label, options.expectedSize, attempt.total);
+        }
+        total = attempt.total;
+      }
+      etag ??= response.headers.etag;
+      const before = position;
+      const sink = new FileSink({
+        file,
+        position,
+        hash,
+        onWritten: (written) => {
+          if (total !== undefined && written > total) throw new SizeMismatchError(label, total, written);
+          options.onProgress?.({ id: label, phase: "download", done: written, total });
+        },
+      });
+      try {
+        await pipeline(response.body, sink, { signal });
+        position = sink.position;
+        transferred += position - before;
+        break;
+      } catch (error) {
+        await sink.settled();
+        position = sink.position;
+        transferred += position - before;
+        if (signal?.aborted) {
+          throw new AbortedError(`Download of ${label} was cancelled; the partial file was kept.`);
+        }
+        if (!isNetworkError(error)) throw error;
+        failuresWithoutProgress = position > before ? 0 : failuresWithoutProgress + 1;
+        if (failuresWithoutProgress > policy.maxRetries) {
+          throw new NetworkError(
+            `Download of ${label} from ${url} kept failing at byte ${position} (${(error as Error).message}); ` +
+              "the partial file was kept, so running it again resumes.",
+            url,
+            { cause: error },
+          );
+        }
+        if (failuresWithoutProgress > 0) {
+          await waitBeforeRetry(backoffDelay(policy, failuresWithoutProgress), signal);
+        }
+      }
+    }
+    if (options.durable) await file.sync();
+  } catch (error) {
+    // Bytes that are known wrong are not worth resuming from.
+    if (error instanceof SizeMismatchError) {
+      await file.close();
+      await rm(incomplete, { force: true });
+    }
+    throw error;
+  } finally {
+    await file.close();
+  }
+
+  if (options.expectedSize !== undefined && position !== options.expectedSize) {
+    await rm(incomplete, { force: true });
+    if (resumedFrom > 0) throw new ResumedCorruptError("resumed bytes did not verify");
+    throw new SizeMismatchError(label, options.expectedSize, position);
+  }
+  const sha256 = hash?.digest("hex");
+  if (options.expectedSha256 !== undefined && sha256 !== options.expectedSha256.toLowerCase()) {
+    await rm(incomplete, { force: true });
+    if (resumedFrom > 0) throw new ResumedCorruptError("resumed bytes did not verify");
+    throw new ChecksumMismatchError(label, "sha256", options.expectedSha256, sha256 ?? "");
+  }
+  await rename(incomplete, dest);
+  options.onProgress?.({ id: label, phase: "download", done: position, total: position, finished: true });
+  return { path: dest, size: position, sha256, transferred, skipped: false, etag };
+}
+
+/**
+ * One GET from `position`, or "complete" when the server says the range starts at the file's end
+ * (the previous run finished the bytes but not the rename).
+ */
+async function request(
+  client: HttpClient,
+  options: DownloadOptions,
+  position: number,
+  etag: string | undefined,
+  policy: RetryPolicy,
+): Promise<Attempt | "complete"> {
+  const headers: Record<string, string | undefined> = { "accept-encoding": "identity", ...options.headers };
+  if (position > 0) {
+    headers.range = `bytes=${position}-`;
+    // If the file changed since our first answer, a strong validator makes the server send it whole.
+    if (etag && !etag.startsWith("W/")) headers["if-range"] = etag;
+  }
+  const response = await client.request(options.url, {
+    headers,
+    signal: options.signal,
+    retry: policy,
+    allowErrorStatus: position > 0,
+    timeoutMs: options.timeoutMs,
+    bodyTimeoutMs: options.stallTimeoutMs,
+    context: `download of ${options.label ?? options.dest}`,
+  });
+  if (response.status === 416) {
+    const range = parseContentRange(response.headers["content-range"]);
+    await response.discard();
+    if (range?.total === position) return "complete";
+    // Our partial file is longer than the remote file: it belongs to another version. Start over.
+    return request(client, options, 0, undefined, policy);
+  }
+  if (response.status >= 400) {
+    // Only reachable for ranged requests (allowErrorStatus): ask again without the range to get the
+    // typed error, or the whole file if the range itself was the problem.
+    await response.discard();
+    return request(client, options, 0, undefined, policy);
+  }
+  if (response.status === 206) {
+    const range = parseContentRange(response.headers["content-range"]);
+    return { response, start: range?.start ?? position, total: range?.total };
+  }
+  const length = response.headers["content-length"];
+  return { response, start: 0, total: length === undefined ? undefined : Number(length) };
+}

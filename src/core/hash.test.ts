@@ -1,0 +1,52 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  digestFile,
+  gitBlobOid,
+  lfsPointerOid,
+  lfsPointerText,
+  parseLfsPointer,
+  sha256Hex,
+  sha256OfFile,
+} from "./hash.js";
+
+describe("hashes", () => {
+  it("computes git blob ids exactly as git hash-object", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wharf-hash-"));
+    try {
+      for (const [name, data] of [
+        ["empty", Buffer.alloc(0)],
+        ["text", Buffer.from("hello world\n")],
+        ["random", randomBytes(300_000)],
+      ] as const) {
+        const path = join(dir, name);
+        await writeFile(path, data);
+        const expected = execFileSync("git", ["hash-object", path], { encoding: "utf8" }).trim();
+        expect(gitBlobOid(data)).toBe(expected);
+        const digest = await digestFile(path);
+        expect(digest).toEqual({ size: data.length, sha256: sha256Hex(data), gitBlobOid: expected });
+        expect(await sha256OfFile(path)).toBe(sha256Hex(data));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("knows the well-known empty digests", () => {
+    expect(gitBlobOid("")).toBe("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  });
+
+  it("writes and reads LFS pointers as git-lfs does", () => {
+    const oid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393";
+    const text = lfsPointerText(oid, 12345);
+    expect(text).toBe(`version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize 12345\n`);
+    expect(parseLfsPointer(text)).toEqual({ sha256: oid, size: 12345 });
+    expect(parseLfsPointer("not a pointer")).toBeUndefined();
+    expect(lfsPointerOid(oid, 12345)).toBe(gitBlobOid(text));
+  });
+});

@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BadRequestError,
+  EntryNotFoundError,
+  GatedRepoError,
+  NetworkError,
+  RepoNotFoundError,
+  RevisionNotFoundError,
+  TooManyRequestsError,
+  UnauthorizedError,
+} from "../errors.js";
+import { HttpClient } from "./client.js";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+async function listen(handler: Handler, host = "127.0.0.1"): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}` };
+}
+
+const seen: IncomingMessage[] = [];
+let main: { server: Server; url: string };
+let other: { server: Server; url: string };
+let counter = 0;
+const client = new HttpClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+
+beforeAll(async () => {
+  other = await listen((req, res) => {
+    seen.push(req);
+    res.end("elsewhere");
+  }, "localhost");
+  main = await listen((req, res) => {
+    seen.push(req);
+    const path = req.url ?? "/";
+    if (path === "/flaky") {
+      counter++;
+      if (counter < 3) {
+        res.writeHead(503).end();
+        return;
+      }
+      res.end("ok");
+    } else if (path === "/always-429") {
+      res.writeHead(429, { "retry-after": "0" }).end(JSON.stringify({ error: "slow down" }));
+    } else if (path.startsWith("/code/")) {
+      const code = path.slice(6);
+      res
+        .writeHead(404, {
+          "x-error-code": code,
+          "x-error-message": `${code} here`,
+          "x-repo-commit": "a".repeat(40),
+        })
+        .end();
+    } else if (path === "/json-error") {
+      res
+        .writeHead(400, { "content-type": "application/json" })
+        .end(JSON.stringify({ errors: [{ message: "bad a" }, { message: "bad b" }] }));
+    } else if (path === "/unauthorized") {
+      res.writeHead(401).end(JSON.stringify({ error: "Invalid credentials" }));
+    } else if (path === "/relative") {
+      res.writeHead(307, { location: "/target" }).end();
+    } else if (path === "/absolute") {
+      res.writeHead(302, { location: `${other.url}/cdn` }).end();
+    } else if (path === "/target") {
+      res.end("target");
+    } else {
+      res.writeHead(500).end();
+    }
+  });
+});
+
+afterAll(async () => {
+  await client.close();
+  main.server.close();
+  other.server.close();
+});
+
+describe("HttpClient", () => {
+  it("retries 5xx answers and returns the eventual success", async () => {
+    const response = await client.request(`${main.url}/flaky`);
+    expect(await response.text()).toBe("ok");
+    expect(counter).toBe(3);
+  });
+
+  it("sends a wharf user agent", async () => {
+    await (await client.request(`${main.url}/target`)).discard();
+    expect(seen.at(-1)?.headers["user-agent"]).toMatch(/^wharf\/\d+\.\d+\.\d+; node\//);
+  });
+
+  it("raises TooManyRequests with the body's message once retries run out", async () => {
+    const error = await client
+      .request(`${main.url}/always-429`, { retry: { maxRetries: 2 } })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(TooManyRequestsError);
+    expect(error.serverMessage).toBe("slow down");
+  });
+
+  it.each([
+    ["RepoNotFound", RepoNotFoundError],
+    ["RevisionNotFound", RevisionNotFoundError],
+    ["EntryNotFound", EntryNotFoundError],
+    ["GatedRepo", GatedRepoError],
+  ])("maps X-Error-Code %s to its class, keeping the repo commit", async (code, ErrorClass) => {
+    const error = await client.request(`${main.url}/code/${code}`).catch((e) => e);
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect(error.code).toBe(code);
+    expect(error.status).toBe(404);
+    expect(error.repoCommit).toBe("a".repeat(40));
+    expect(error.message).toContain(`${code} here`);
+  });
+
+  it("reads JSON error bodies and maps 400 and 401", async () => {
+    const bad = await client.request(`${main.url}/json-error`).catch((e) => e);
+    expect(bad).toBeInstanceOf(BadRequestError);
+    expect(bad.serverMessage).toBe("bad a\nbad b");
+    const unauthorized = await client.request(`${main.url}/unauthorized`).catch((e) => e);
+    expect(unauthorized).toBeInstanceOf(UnauthorizedError);
+    expect(unauthorized.message).toContain("Invalid credentials");
+  });
+
+  it("returns error answers when asked to", async () => {
+    const response = await client.request(`${main.url}/code/EntryNotFound`, { allowErrorStatus: true });
+    expect(response.status).toBe(404);
+    expect(response.headers["x-error-code"]).toBe("EntryNotFound");
+  });
+
+  it("follows relative redirects only in relative mode", async () => {
+    const relative = await client.request(`${main.url}/relative`, { method: "HEAD", redirect: "relative" });
+    expect(relative.status).toBe(200);
+    expect(relative.url).toBe(`${main.url}/target`);
+    const absolute = await client.request(`${main.url}/absolute`, { method: "HEAD", redirect: "relative" });
+    expect(absolute.status).toBe(302);
+    expect(absolute.headers.location).toBe(`${other.url}/cdn`);
+  });
+
+  it("drops the Authorization header when a redirect changes host", async () => {
+    const response = await client.request(`${main.url}/absolute`, {
+      headers: { authorization: "Bearer hf_secret" },
+    });
+    expect(await response.text()).toBe("elsewhere");
+    const atOther = seen.at(-1);
+    expect(atOther?.url).toBe("/cdn");
+    expect(atOther?.headers.authorization).toBeUndefined();
+    expect(seen.at(-2)?.headers.authorization).toBe("Bearer hf_secret");
+  });
+
+  it("raises NetworkError when nothing listens", async () => {
+    const error = await client.request("http://127.0.0.1:1/", { retry: { maxRetries: 1 } }).catch((e) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.message).toContain("after 2 tries");
+  });
+});

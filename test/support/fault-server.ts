@@ -1,0 +1,146 @@
+/**
+ * A real HTTP server on 127.0.0.1 that serves byte buffers and misbehaves on request: it drops the
+ * connection mid-body, answers an error status first, ignores Range, sends a wrong length, or stalls.
+ * Each file has a queue of faults, one consumed per request; when the queue is empty it answers
+ * correctly (200, or 206 for a Range). It counts requests and body bytes so tests can prove how many
+ * transfers happened. Used by the core tests and, later, the hub client's resume tests.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+export type Fault =
+  /** Send the headers of a whole answer, then this many body bytes, then cut the connection. */
+  | { kind: "drop"; afterBytes: number }
+  /** Answer with this status (and optional headers) instead of the file. */
+  | { kind: "status"; status: number; headers?: Record<string, string>; body?: string }
+  /** Answer 200 with the whole file even when a Range was asked for. */
+  | { kind: "ignore-range" }
+  /** Declare the right Content-Length but send only this many bytes, then end the connection. */
+  | { kind: "short"; bytes: number }
+  /** Send this many bytes, then go silent with the connection open. */
+  | { kind: "stall"; afterBytes: number };
+
+export interface ServedFile {
+  body: Buffer;
+  faults: Fault[];
+  /** Headers added to every answer for this file. */
+  headers?: Record<string, string>;
+  /** Wait this long between 64 KiB chunks, to make transfers slow enough to overlap. */
+  chunkDelayMs?: number;
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  headers: IncomingMessage["headers"];
+}
+
+export class FaultServer {
+  readonly files = new Map<string, ServedFile>();
+  readonly requests: RequestRecord[] = [];
+  /** Body bytes sent per path. */
+  readonly bytesSent = new Map<string, number>();
+  private readonly sockets = new Set<Socket>();
+  private server: Server | undefined;
+  url = "";
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Serves `body` at `path` with the given faults, returning the file's URL. */
+  serve(path: string, body: Buffer, options: Partial<Omit<ServedFile, "body">> = {}): string {
+    this.files.set(path, { body, faults: [...(options.faults ?? [])], ...options });
+    return `${this.url}${path}`;
+  }
+
+  requestsFor(path: string, method = "GET"): RequestRecord[] {
+    return this.requests.filter((request) => request.path === path && request.method === method);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    this.requests.push({ method: req.method ?? "GET", path, headers: req.headers });
+    const file = this.files.get(path);
+    if (!file) {
+      res.writeHead(404, { "x-error-code": "EntryNotFound", "x-error-message": `${path} does not exist` });
+      res.end();
+      return;
+    }
+    const fault = file.faults.shift();
+    if (fault?.kind === "status") {
+      res.writeHead(fault.status, fault.headers);
+      res.end(fault.body);
+      return;
+    }
+    const size = file.body.length;
+    let start = 0;
+    let end = size - 1;
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
+    const honourRange = range && fault?.kind !== "ignore-range";
+    const headers: Record<string, string | number> = {
+      "accept-ranges": "bytes",
+      etag: '"v1"',
+      ...file.headers,
+    };
+    if (honourRange && range) {
+      start = Number(range[1]);
+      end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      if (start >= size) {
+        res.writeHead(416, { "content-range": `bytes */${size}` });
+        res.end();
+        return;
+      }
+      headers["content-range"] = `bytes ${start}-${end}/${size}`;
+    }
+    headers["content-length"] = end - start + 1;
+    res.writeHead(honourRange ? 206 : 200, headers);
+    if (req.method === "HEAD") {
+      res.end();
+      return;
+    }
+    let limit = end - start + 1;
+    if (fault?.kind === "drop" || fault?.kind === "stall") limit = Math.min(limit, fault.afterBytes);
+    if (fault?.kind === "short") limit = Math.min(limit, fault.bytes);
+    void this.pump(res, file, path, start, limit, () => {
+      if (fault?.kind === "drop" || fault?.kind === "short") res.socket?.destroySoon();
+      else if (fault?.kind === "stall") res.socket?.pause();
+      else res.end();
+    });
+  }
+
+  private async pump(
+    res: ServerResponse,
+    file: ServedFile,
+    path: string,
+    start: number,
+    length: number,
+    done: () => void,
+  ): Promise<void> {
+    const chunkSize = 64 * 1024;
+    let offset = start;
+    const stop = start + length;
+    while (offset < stop && !res.destroyed) {
+      const chunk = file.body.subarray(offset, Math.min(stop, offset + chunkSize));
+      if (chunk.length === 0) break;
+      offset += chunk.length;
+      this.bytesSent.set(path, (this.bytesSent.get(path) ?? 0) + chunk.length);
+      if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+      if (file.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, file.chunkDelayMs));
+    }
+    if (!res.destroyed) done();
+  }
+}
