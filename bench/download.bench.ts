@@ -3,7 +3,8 @@
  * server (its own process) in the same run.
  * - one 1 GiB file: `downloadFile` vs `curl -o`; and with sha256 verification vs `curl` then `sha256sum`
  * - 2,000 files of 8 KiB: `downloadMany` (8 at a time) vs one `curl --parallel --parallel-max 8`
- * - peak resident memory of the process running wharf's downloads
+ * - peak resident memory of each client's process (VmHWM)
+ * wharf runs in its own process on the built package (support/wharf-download.mjs), like curl.
  * Goals (issue #2): within 1.25x of curl on both, peak memory under 150 MB.
  */
 import { execFileSync } from "node:child_process";
@@ -11,9 +12,9 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { downloadFile, downloadMany, HttpClient, sha256OfFile } from "../src/core/index.js";
-import { startServer, timeCommand } from "./support/processes.js";
-import { median, printTable, type Row, watchMemory } from "./support/report.js";
+import { sha256OfFile } from "../src/core/index.js";
+import { startServer, type Timed, timeCommand } from "./support/processes.js";
+import { median, printTable, type Row } from "./support/report.js";
 
 const RUNS = 3;
 const BIG = 1024 ** 3;
@@ -39,15 +40,10 @@ async function prepare(): Promise<void> {
   }
 }
 
-async function fresh(): Promise<void> {
-  await rm(out, { recursive: true, force: true });
-  await mkdir(out, { recursive: true });
-}
-
 async function main(): Promise<void> {
   await prepare();
   const server = await startServer(join(import.meta.dirname, "..", "scripts", "static-server.mjs"), [served]);
-  const client = new HttpClient();
+  const worker = join(import.meta.dirname, "support", "wharf-download.mjs");
   const bigUrl = `${server.url}/big.bin`;
   const smallUrls = Array.from({ length: SMALL_COUNT }, (_, i) => `${server.url}/small/${i}.bin`);
   const curlConfig = join(work, "curl-small.cfg");
@@ -55,43 +51,37 @@ async function main(): Promise<void> {
     curlConfig,
     smallUrls.map((url, i) => `url = "${url}"\noutput = "${join(out, `${i}.bin`)}"\n`).join(""),
   );
+  const wharfList = join(work, "wharf-small.tsv");
+  await writeFile(wharfList, smallUrls.map((url, i) => `${url}\t${join(out, `${i}.bin`)}\n`).join(""));
   const expectedSha =
     execFileSync("sha256sum", [join(served, "big.bin")], { encoding: "utf8" }).split(" ")[0] ?? "";
+  const bigOut = join(out, "big.bin");
 
-  const times = {
-    curlBig: [] as number[],
-    wharfBig: [] as number[],
-    curlBigSha: [] as number[],
-    wharfBigSha: [] as number[],
+  const runs: Record<string, Timed[]> = {
+    curlBig: [],
+    wharfBig: [],
+    curlSha: [],
+    wharfSha: [],
+    curlSmall: [],
+    wharfSmall: [],
   };
-  const small = { curl: [] as number[], wharf: [] as number[] };
-  let peakMiB = 0;
-  let curlPeakMiB = 0;
+  const measure = async (key: string, command: string, args: string[]) => {
+    await rm(out, { recursive: true, force: true });
+    await mkdir(out, { recursive: true });
+    runs[key]?.push(await timeCommand(command, args));
+  };
   try {
     for (let run = 0; run < RUNS; run++) {
-      await fresh();
-      const curlBig = await timeCommand("curl", ["-s", "-f", "-o", join(out, "big.bin"), bigUrl]);
-      times.curlBig.push(curlBig.seconds);
-      curlPeakMiB = Math.max(curlPeakMiB, curlBig.peakMiB);
-      await fresh();
-      const stopWatching = watchMemory();
-      let started = performance.now();
-      await downloadFile({ url: bigUrl, dest: join(out, "big.bin"), client });
-      times.wharfBig.push((performance.now() - started) / 1000);
-
-      await fresh();
-      started = performance.now();
-      await timeCommand("curl", ["-s", "-f", "-o", join(out, "big.bin"), bigUrl]);
-      execFileSync("sha256sum", [join(out, "big.bin")]);
-      times.curlBigSha.push((performance.now() - started) / 1000);
-      await fresh();
-      started = performance.now();
-      await downloadFile({ url: bigUrl, dest: join(out, "big.bin"), client, expectedSha256: expectedSha });
-      times.wharfBigSha.push((performance.now() - started) / 1000);
-
-      await fresh();
-      const curlSmall = await timeCommand("curl", [
+      await measure("curlBig", "curl", ["-s", "-f", "-o", bigOut, bigUrl]);
+      await measure("wharfBig", process.execPath, [worker, "file", bigUrl, bigOut]);
+      await measure("curlSha", "sh", [
+        "-c",
+        `curl -s -f -o '${bigOut}' '${bigUrl}' && sha256sum '${bigOut}' >/dev/null`,
+      ]);
+      await measure("wharfSha", process.execPath, [worker, "file", bigUrl, bigOut, expectedSha]);
+      await measure("curlSmall", "curl", [
         "-s",
+        "--no-progress-meter",
         "-f",
         "--parallel",
         "--parallel-max",
@@ -99,18 +89,9 @@ async function main(): Promise<void> {
         "-K",
         curlConfig,
       ]);
-      small.curl.push(curlSmall.seconds);
-      curlPeakMiB = Math.max(curlPeakMiB, curlSmall.peakMiB);
-      await fresh();
-      started = performance.now();
-      await downloadMany(
-        smallUrls.map((url, i) => ({ url, dest: join(out, `${i}.bin`), client })),
-        { concurrency: 8 },
-      );
-      small.wharf.push((performance.now() - started) / 1000);
-      peakMiB = Math.max(peakMiB, stopWatching());
+      await measure("wharfSmall", process.execPath, [worker, "many", wharfList, "8"]);
     }
-    // The numbers only count if the bytes are right (the big file was checked by its sha256 above).
+    // The figures only count if the bytes are right (the big file was checked by its sha256 above).
     for (const i of [0, SMALL_COUNT >> 1, SMALL_COUNT - 1]) {
       const [got, want] = await Promise.all([
         sha256OfFile(join(out, `${i}.bin`)),
@@ -120,44 +101,49 @@ async function main(): Promise<void> {
     }
   } finally {
     server.process.kill();
-    await client.close();
     await rm(out, { recursive: true, force: true });
   }
 
+  const seconds = (key: string) => median((runs[key] ?? []).map((timed) => timed.seconds));
+  const peak = (...keys: string[]) =>
+    Math.max(...keys.flatMap((key) => (runs[key] ?? []).map((timed) => timed.peakMiB)));
   const rows: Row[] = [
     {
       what: "1 GiB file",
-      wharf: median(times.wharfBig),
-      peer: median(times.curlBig),
+      wharf: seconds("wharfBig"),
+      peer: seconds("curlBig"),
       peerName: "curl",
       unit: "s",
       goal: "<= 1.25x",
     },
     {
       what: "1 GiB file, sha256 verified",
-      wharf: median(times.wharfBigSha),
-      peer: median(times.curlBigSha),
+      wharf: seconds("wharfSha"),
+      peer: seconds("curlSha"),
       peerName: "curl + sha256sum",
       unit: "s",
     },
     {
       what: `${SMALL_COUNT} files of 8 KiB, 8 at a time`,
-      wharf: median(small.wharf),
-      peer: median(small.curl),
+      wharf: seconds("wharfSmall"),
+      peer: seconds("curlSmall"),
       peerName: "curl --parallel-max 8",
       unit: "s",
       goal: "<= 1.25x",
     },
     {
-      what: "peak resident memory",
-      wharf: peakMiB,
-      peer: curlPeakMiB,
+      what: "peak resident memory (VmHWM)",
+      wharf: peak("wharfBig", "wharfSha", "wharfSmall"),
+      peer: peak("curlBig", "curlSmall"),
       peerName: "curl",
       unit: "MiB",
       goal: "wharf < 150 MB",
     },
   ];
-  printTable(`bench/download (median of ${RUNS} runs; server: node static server in its own process)`, rows);
+  printTable(
+    `bench/download (median of ${RUNS} runs; each client in its own process, startup included; server: scripts/static-server.mjs)`,
+    rows,
+  );
 }
 
 await main();

@@ -8,8 +8,9 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import {
   AbortedError,
@@ -18,6 +19,7 @@ import {
   SizeMismatchError,
   WharfError,
 } from "../errors.js";
+import { sha256Hex } from "../hash.js";
 import { defaultHttpClient, type HttpClient, type HttpResponse } from "../http/client.js";
 import {
   backoffDelay,
@@ -46,7 +48,10 @@ export interface DownloadOptions {
   force?: boolean;
   /** The temporary file; default `${dest}.incomplete`. */
   incompletePath?: string;
-  /** The cross-process lock; default `${dest}.wharf-lock`; false when the caller holds one. */
+  /**
+   * The cross-process lock; default a file named by the hash of `dest`'s absolute path in
+   * `$TMPDIR/wharf-locks`; false when the caller holds one.
+   */
   lockPath?: string | false;
   /** fsync the file before the rename, so it survives a power cut. */
   durable?: boolean;
@@ -103,6 +108,42 @@ async function sizeOf(path: string): Promise<number | undefined> {
   }
 }
 
+/**
+ * Runs a file operation, creating the folder of `path` only if the operation says it is missing. Most
+ * downloads go to folders that exist, and a `mkdir` per file is a cost many small files feel.
+ */
+async function inFolder<T>(path: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    await mkdir(dirname(path), { recursive: true });
+    return operation();
+  }
+}
+
+/**
+ * Opens the temporary file, and says where writing resumes: the end of a partial file an earlier run
+ * left (when resuming and it is not longer than the expected size), else 0 with the file emptied.
+ * The common case, no partial file, costs one exclusive create.
+ */
+async function openIncomplete(
+  incomplete: string,
+  resume: boolean,
+  expectedSize: number | undefined,
+): Promise<{ file: FileHandle; position: number }> {
+  if (!resume) return { file: await inFolder(incomplete, () => open(incomplete, "w")), position: 0 };
+  try {
+    return { file: await inFolder(incomplete, () => open(incomplete, "wx")), position: 0 };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const size = (await sizeOf(incomplete)) ?? 0;
+  if (expectedSize !== undefined && size > expectedSize)
+    return { file: await open(incomplete, "w"), position: 0 };
+  return { file: await open(incomplete, "r+"), position: size };
+}
+
 /** Feeds the first `length` bytes of a file into a hash, to resume hashing where a download stopped. */
 async function hashPrefix(hash: Hash, path: string, length: number, signal?: AbortSignal): Promise<void> {
   if (length === 0) return;
@@ -116,11 +157,20 @@ async function hashPrefix(hash: Hash, path: string, length: number, signal?: Abo
   }
 }
 
+/**
+ * Where a download's lock lives by default: not beside `dest`, because a file system serializes the
+ * creations and removals within one folder, and a lock file created and removed next to every small
+ * download doubles the work that folder serializes. Every process names the same file for one `dest`.
+ */
+export function defaultLockPath(dest: string): string {
+  return join(tmpdir(), "wharf-locks", `${sha256Hex(resolve(dest)).slice(0, 40)}.lock`);
+}
+
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   const release =
     options.lockPath === false
       ? undefined
-      : await acquireLock(options.lockPath ?? `${options.dest}.wharf-lock`, { signal: options.signal });
+      : await acquireLock(options.lockPath ?? defaultLockPath(options.dest), { signal: options.signal });
   try {
     if (!options.force) {
       const existing = await sizeOf(options.dest);
@@ -131,7 +181,6 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
         return { path: options.dest, size: existing, transferred: 0, skipped: true };
       }
     }
-    await mkdir(dirname(options.dest), { recursive: true });
     try {
       return await transfer(options, true);
     } catch (error) {
@@ -156,19 +205,20 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
   const incomplete = options.incompletePath ?? `${dest}.incomplete`;
   const wantHash = options.expectedSha256 !== undefined || options.computeSha256 === true;
 
-  let position = resumeFromDisk ? ((await sizeOf(incomplete)) ?? 0) : 0;
-  if (options.expectedSize !== undefined && position > options.expectedSize) position = 0;
-  const resumedFrom = position;
+  const { file, position: resumedFrom } = await openIncomplete(
+    incomplete,
+    resumeFromDisk,
+    options.expectedSize,
+  );
+  let position = resumedFrom;
   let hash = wantHash ? createHash("sha256") : undefined;
   if (hash) await hashPrefix(hash, incomplete, position, signal);
 
-  const file = await open(incomplete, position > 0 ? "r+" : "w");
   let transferred = 0;
   let etag: string | undefined;
   let total = options.expectedSize;
   let failuresWithoutProgress = 0;
   try {
-    await file.truncate(position);
     for (;;) {
       if (signal?.aborted)
         throw new AbortedError(`Download of ${label} was cancelled; the partial file was kept.`);
@@ -249,7 +299,7 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
     if (resumedFrom > 0) throw new ResumedCorruptError("resumed bytes did not verify");
     throw new ChecksumMismatchError(label, "sha256", options.expectedSha256, sha256 ?? "");
   }
-  await rename(incomplete, dest);
+  await inFolder(dest, () => rename(incomplete, dest));
   options.onProgress?.({ id: label, phase: "download", done: position, total: position, finished: true });
   return { path: dest, size: position, sha256, transferred, skipped: false, etag };
 }

@@ -24,7 +24,7 @@ export class FileSink extends Writable {
 
   constructor(options: FileSinkOptions) {
     // A deep buffer lets the socket keep reading while the disk writes.
-    super({ highWaterMark: 8 << 20 });
+    super({ highWaterMark: 4 << 20 });
     this.file = options.file;
     this.position = options.position;
     this.hash = options.hash;
