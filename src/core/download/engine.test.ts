@@ -142,7 +142,7 @@ describe("downloadFile", () => {
     expect(error).toBeInstanceOf(ServerError);
     expect(error.status).toBe(503);
     expect(server.requestsFor("/down.bin")).toHaveLength(3);
-    expect(existsSync(dest)).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it("raises the Hub's error code as its class", async () => {
@@ -150,6 +150,7 @@ describe("downloadFile", () => {
     const error = await downloadFile({ url: `${server.url}/missing.bin`, dest, client }).catch((e) => e);
     expect(error).toBeInstanceOf(EntryNotFoundError);
     expect(error.message).toContain("/missing.bin does not exist");
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it("fails with NetworkError when nothing listens, leaving nothing behind", async () => {
@@ -161,7 +162,7 @@ describe("downloadFile", () => {
       retry: { maxRetries: 1, baseDelayMs: 1 },
     }).catch((e) => e);
     expect(error).toBeInstanceOf(NetworkError);
-    expect(existsSync(dest)).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it("cancels cleanly on abort, and a second run resumes from the partial file", async () => {

@@ -212,13 +212,12 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
   );
   let position = resumedFrom;
   let hash = wantHash ? createHash("sha256") : undefined;
-  if (hash) await hashPrefix(hash, incomplete, position, signal);
-
   let transferred = 0;
   let etag: string | undefined;
   let total = options.expectedSize;
   let failuresWithoutProgress = 0;
   try {
+    if (hash) await hashPrefix(hash, incomplete, position, signal);
     for (;;) {
       if (signal?.aborted)
         throw new AbortedError(`Download of ${label} was cancelled; the partial file was kept.`);
@@ -278,8 +277,9 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
     }
     if (options.durable) await file.sync();
   } catch (error) {
-    // Bytes that are known wrong are not worth resuming from.
-    if (error instanceof SizeMismatchError) {
+    // Bytes known to be wrong are not worth resuming from, and an empty file (the request failed
+    // before a byte arrived, say with a 404) is not worth leaving behind.
+    if (error instanceof SizeMismatchError || position === 0) {
       await file.close();
       await rm(incomplete, { force: true });
     }
