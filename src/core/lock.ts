@@ -20,6 +20,8 @@ export interface LockOptions {
   timeoutMs?: number;
   /** A lock not refreshed for this long belongs to a dead process and is taken over. */
   staleMs?: number;
+  /** The mode of the lock's folder when this call creates it (0o700 keeps other users out). */
+  folderMode?: number;
 }
 
 export type ReleaseLock = () => Promise<void>;
@@ -30,6 +32,9 @@ const fileLockFs = {
   mkdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
     fs.open(path, "wx", (error, fd) => (error ? callback(error) : fs.close(fd, callback))),
   rmdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) => fs.unlink(path, callback),
+  // Used on process exit (Ctrl-C included) to drop the locks still held; without it a lock would stay
+  // behind and the next run would wait for it to go stale.
+  rmdirSync: (path: string) => fs.unlinkSync(path),
 };
 
 /** Takes the lock at `lockPath`, waiting while another live process holds it. */
@@ -60,7 +65,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
       const code = (error as { code?: string }).code;
       if (code === "ENOENT") {
         // The lock's folder does not exist yet; made here, not before every lock, to save a syscall.
-        await mkdir(dirname(lockPath), { recursive: true });
+        await mkdir(dirname(lockPath), { recursive: true, mode: options.folderMode });
         continue;
       }
       if (code !== "ELOCKED") throw error;
@@ -68,7 +73,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
     if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
       throw new LockTimeoutError(
         `Another process has held ${lockPath} for over ${options.timeoutMs} ms. If no other wharf or ` +
-          "download is running, remove that folder and try again.",
+          "download is running, remove that file and try again.",
       );
     }
     await sleep(wait);

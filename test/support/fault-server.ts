@@ -2,21 +2,32 @@
  * A real HTTP server on 127.0.0.1 that serves byte buffers and misbehaves on request: it drops the
  * connection mid-body, answers an error status first, ignores Range, sends a wrong length, or stalls.
  * Each file has a queue of faults, one consumed per request; when the queue is empty it answers
- * correctly (200, or 206 for a Range). It counts requests and body bytes so tests can prove how many
- * transfers happened. Used by the core tests and, later, the hub client's resume tests.
+ * correctly (200, or 206 for a Range). It ignores If-Range, as a server behind a cache may, so tests can
+ * see the client notice a changed ETag itself. It counts requests and body bytes so tests can prove how
+ * many transfers happened. Used by the core tests and, later, the hub client's resume tests.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 export type Fault =
-  /** Send the headers of a whole answer, then this many body bytes, then cut the connection. */
-  | { kind: "drop"; afterBytes: number }
+  /**
+   * Send the headers of a whole answer, then this many body bytes, then cut the connection; with
+   * `ignoreRange`, answer 200 from byte 0 even when a Range was asked for.
+   */
+  | { kind: "drop"; afterBytes: number; ignoreRange?: boolean }
   /** Answer with this status (and optional headers) instead of the file. */
   | { kind: "status"; status: number; headers?: Record<string, string>; body?: string }
   /** Answer 200 with the whole file even when a Range was asked for. */
   | { kind: "ignore-range" }
-  /** Declare the right Content-Length but send only this many bytes, then end the connection. */
+  /**
+   * Send only this many bytes and end cleanly: as if they were the whole file (200), or a shorter
+   * range than asked (206).
+   */
   | { kind: "short"; bytes: number }
+  /** The file was replaced just before this request: serve this body under this ETag from now on. */
+  | { kind: "changed"; body: Buffer; etag: string }
+  /** Answer a Range request with 206 and a range that starts at this byte instead of the one asked. */
+  | { kind: "range-from"; start: number }
   /** Send this many bytes, then go silent with the connection open. */
   | { kind: "stall"; afterBytes: number };
 
@@ -63,7 +74,7 @@ export class FaultServer {
 
   /** Serves `body` at `path` with the given faults, returning the file's URL. */
   serve(path: string, body: Buffer, options: Partial<Omit<ServedFile, "body">> = {}): string {
-    this.files.set(path, { body, faults: [...(options.faults ?? [])], ...options });
+    this.files.set(path, { ...options, body, faults: [...(options.faults ?? [])] });
     return `${this.url}${path}`;
   }
 
@@ -86,26 +97,32 @@ export class FaultServer {
       res.end(fault.body);
       return;
     }
+    if (fault?.kind === "changed") {
+      file.body = fault.body;
+      file.headers = { ...file.headers, etag: fault.etag };
+    }
     const size = file.body.length;
     let start = 0;
     let end = size - 1;
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
-    const honourRange = range && fault?.kind !== "ignore-range";
+    const ignoresRange = fault?.kind === "ignore-range" || (fault?.kind === "drop" && fault.ignoreRange);
+    const honourRange = range && !ignoresRange;
     const headers: Record<string, string | number> = {
       "accept-ranges": "bytes",
       etag: '"v1"',
       ...file.headers,
     };
     if (honourRange && range) {
-      start = Number(range[1]);
+      start = fault?.kind === "range-from" ? fault.start : Number(range[1]);
       end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
       if (start >= size) {
         res.writeHead(416, { "content-range": `bytes */${size}` });
         res.end();
         return;
       }
-      headers["content-range"] = `bytes ${start}-${end}/${size}`;
     }
+    if (fault?.kind === "short") end = Math.min(end, start + fault.bytes - 1);
+    if (honourRange) headers["content-range"] = `bytes ${start}-${end}/${size}`;
     headers["content-length"] = end - start + 1;
     res.writeHead(honourRange ? 206 : 200, headers);
     if (req.method === "HEAD") {
@@ -114,9 +131,8 @@ export class FaultServer {
     }
     let limit = end - start + 1;
     if (fault?.kind === "drop" || fault?.kind === "stall") limit = Math.min(limit, fault.afterBytes);
-    if (fault?.kind === "short") limit = Math.min(limit, fault.bytes);
     void this.pump(res, file, path, start, limit, () => {
-      if (fault?.kind === "drop" || fault?.kind === "short") res.socket?.destroySoon();
+      if (fault?.kind === "drop") res.socket?.destroySoon();
       else if (fault?.kind === "stall") res.socket?.pause();
       else res.end();
     });

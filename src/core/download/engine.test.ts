@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FaultServer } from "../../../test/support/fault-server.js";
 import {
@@ -14,7 +14,7 @@ import {
   SizeMismatchError,
 } from "../errors.js";
 import { HttpClient } from "../http/client.js";
-import { downloadFile, parseContentRange } from "./engine.js";
+import { defaultLockPath, downloadFile, parseContentRange } from "./engine.js";
 import { downloadMany } from "./many.js";
 
 const fast = { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 4 };
@@ -44,6 +44,20 @@ afterEach(async () => {
 async function expectOnlyComplete(dest: string, expected: Buffer): Promise<void> {
   expect((await readFile(dest)).equals(expected)).toBe(true);
   expect(await readdir(dir)).toEqual([dest.split("/").pop()]);
+}
+
+/** Starts downloading `url` and cancels once a third of `body` has arrived. */
+function abortPartWay(url: string, dest: string): Promise<unknown> {
+  const controller = new AbortController();
+  return downloadFile({
+    url,
+    dest,
+    client,
+    signal: controller.signal,
+    onProgress: (event) => {
+      if (event.done > body.length / 3) controller.abort();
+    },
+  });
 }
 
 describe("downloadFile", () => {
@@ -98,11 +112,104 @@ describe("downloadFile", () => {
     await expectOnlyComplete(dest, body);
   });
 
-  it("resumes when the server sends fewer bytes than its Content-Length", async () => {
+  it("refuses a whole-looking answer shorter than the expected size and keeps nothing", async () => {
     const url = server.serve("/short.bin", body, { faults: [{ kind: "short", bytes: 1000 }] });
     const dest = join(dir, "short.bin");
-    await downloadFile({ url, dest, client, expectedSha256: sha256(body), retry: fast });
+    const error = await downloadFile({ url, dest, client, expectedSize: body.length }).catch((e) => e);
+    expect(error).toBeInstanceOf(SizeMismatchError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("asks for the rest when a server answers a Range with a shorter range", async () => {
+    const url = server.serve("/short-range.bin", body, {
+      faults: [
+        { kind: "drop", afterBytes: 300_000 },
+        { kind: "short", bytes: 100_000 },
+      ],
+    });
+    const dest = join(dir, "short-range.bin");
+    const result = await downloadFile({ url, dest, client, computeSha256: true, retry: fast });
+    const starts = server.requestsFor("/short-range.bin").map((r) => Number(r.headers.range?.slice(6, -1)));
+    expect(starts).toHaveLength(3);
+    expect(starts[2]).toBe((starts[1] ?? Number.NaN) + 100_000);
+    expect(result.sha256).toBe(sha256(body));
     await expectOnlyComplete(dest, body);
+  });
+
+  it("keeps the bytes before a range that starts earlier than asked", async () => {
+    const url = server.serve("/earlier.bin", body, {
+      faults: [
+        { kind: "drop", afterBytes: 300_000 },
+        { kind: "range-from", start: 1000 },
+      ],
+    });
+    const dest = join(dir, "earlier.bin");
+    const result = await downloadFile({ url, dest, client, computeSha256: true, retry: fast });
+    expect(server.requestsFor("/earlier.bin")).toHaveLength(2);
+    expect(result.sha256).toBe(sha256(body));
+    await expectOnlyComplete(dest, body);
+  });
+
+  it("asks for the whole file when a range starts beyond the bytes it has", async () => {
+    const url = server.serve("/later.bin", body, {
+      faults: [
+        { kind: "drop", afterBytes: 300_000 },
+        { kind: "range-from", start: 500_000 },
+      ],
+    });
+    const dest = join(dir, "later.bin");
+    const result = await downloadFile({ url, dest, client, computeSha256: true, retry: fast });
+    const gets = server.requestsFor("/later.bin");
+    expect(gets).toHaveLength(3);
+    expect(gets[2]?.headers.range).toBeUndefined();
+    expect(result.sha256).toBe(sha256(body));
+    await expectOnlyComplete(dest, body);
+  });
+
+  it("gives up on a server that ignores Range and keeps dropping, instead of starting over forever", async () => {
+    const faults = Array.from({ length: 12 }, () => ({
+      kind: "drop" as const,
+      afterBytes: 300_000,
+      ignoreRange: true,
+    }));
+    const url = server.serve("/no-progress.bin", body, { faults });
+    const dest = join(dir, "no-progress.bin");
+    const error = await downloadFile({ url, dest, client, retry: { ...fast, maxRetries: 2 } }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(server.requestsFor("/no-progress.bin").length).toBeLessThanOrEqual(4);
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it("starts over when the file changes between two requests of one download", async () => {
+    const next = randomBytes(body.length);
+    const url = server.serve("/changes.bin", body, {
+      faults: [
+        { kind: "drop", afterBytes: 300_000 },
+        { kind: "changed", body: next, etag: '"v2"' },
+      ],
+    });
+    const dest = join(dir, "changes.bin");
+    await downloadFile({ url, dest, client, retry: fast });
+    const gets = server.requestsFor("/changes.bin");
+    expect(gets).toHaveLength(3);
+    expect(gets[1]?.headers["if-range"]).toBe('"v1"');
+    expect(gets[2]?.headers.range).toBeUndefined();
+    await expectOnlyComplete(dest, next);
+  });
+
+  it("does not resume an earlier run's partial file when the file's ETag changed", async () => {
+    const url = server.serve("/etag.bin", body, { chunkDelayMs: 5 });
+    const dest = join(dir, "etag.bin");
+    await expect(abortPartWay(url, dest)).rejects.toBeInstanceOf(AbortedError);
+    expect(await readFile(`${dest}.incomplete.etag`, "utf8")).toBe('"v1"');
+
+    const next = randomBytes(body.length);
+    server.serve("/etag.bin", next, { headers: { etag: '"v2"' } });
+    const second = await downloadFile({ url, dest, client });
+    expect(second.transferred).toBe(next.length);
+    await expectOnlyComplete(dest, next);
   });
 
   it("treats a stalled body as a dropped connection and resumes", async () => {
@@ -168,17 +275,7 @@ describe("downloadFile", () => {
   it("cancels cleanly on abort, and a second run resumes from the partial file", async () => {
     const url = server.serve("/abort.bin", body, { chunkDelayMs: 5 });
     const dest = join(dir, "abort.bin");
-    const controller = new AbortController();
-    const first = downloadFile({
-      url,
-      dest,
-      client,
-      signal: controller.signal,
-      onProgress: (event) => {
-        if (event.done > body.length / 3) controller.abort();
-      },
-    });
-    await expect(first).rejects.toBeInstanceOf(AbortedError);
+    await expect(abortPartWay(url, dest)).rejects.toBeInstanceOf(AbortedError);
     expect(existsSync(dest)).toBe(false);
     const partial = (await stat(`${dest}.incomplete`)).size;
     expect(partial).toBeGreaterThan(0);
@@ -206,6 +303,26 @@ describe("downloadFile", () => {
     const result = await downloadFile({ url, dest, client, expectedSha256: sha256(body) });
     expect(result.transferred).toBe(0);
     await expectOnlyComplete(dest, body);
+  });
+
+  it("downloads again over an existing file whose sha256 is not the one expected", async () => {
+    const url = server.serve("/replace.bin", body);
+    const dest = join(dir, "replace.bin");
+    await writeFile(dest, Buffer.alloc(body.length));
+    const result = await downloadFile({ url, dest, client, expectedSha256: sha256(body), durable: true });
+    expect(result).toMatchObject({ skipped: false, transferred: body.length });
+    await expectOnlyComplete(dest, body);
+    const again = await downloadFile({ url, dest, client, expectedSha256: sha256(body) });
+    expect(again).toMatchObject({ skipped: true, sha256: sha256(body) });
+  });
+
+  it("keeps its default locks in a folder of the user's own", async () => {
+    const url = server.serve("/locked.bin", body);
+    const dest = join(dir, "locked.bin");
+    await downloadFile({ url, dest, client });
+    const folder = dirname(defaultLockPath(dest));
+    expect(folder).toBe(join(tmpdir(), `wharf-locks-${process.getuid?.()}`));
+    expect((await stat(folder)).mode & 0o777).toBe(0o700);
   });
 
   it("skips a destination that already exists unless forced", async () => {
@@ -259,6 +376,35 @@ describe("downloadMany", () => {
     ).catch((e) => e);
     expect(error).toBeInstanceOf(EntryNotFoundError);
     expect(existsSync(join(dir, "good.bin"))).toBe(false);
+  });
+
+  it("lets one item's own signal cancel it, and cancels with AbortedError", async () => {
+    server.serve("/batch/slow.bin", body, { chunkDelayMs: 5 });
+    const controller = new AbortController();
+    const error = await downloadMany(
+      [
+        {
+          url: `${server.url}/batch/slow.bin`,
+          dest: join(dir, "slow.bin"),
+          client,
+          signal: controller.signal,
+          onProgress: () => controller.abort(),
+        },
+      ],
+      { concurrency: 1 },
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(existsSync(join(dir, "slow.bin"))).toBe(false);
+  });
+
+  it("raises AbortedError for a batch cancelled before it starts", async () => {
+    const error = await downloadMany(
+      [{ url: `${server.url}/batch/none.bin`, dest: join(dir, "n"), client }],
+      {
+        signal: AbortSignal.abort(),
+      },
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(AbortedError);
   });
 });
 

@@ -8,8 +8,8 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import {
@@ -19,7 +19,7 @@ import {
   SizeMismatchError,
   WharfError,
 } from "../errors.js";
-import { sha256Hex } from "../hash.js";
+import { sha256Hex, sha256OfFile } from "../hash.js";
 import { defaultHttpClient, type HttpClient, type HttpResponse } from "../http/client.js";
 import {
   backoffDelay,
@@ -49,11 +49,11 @@ export interface DownloadOptions {
   /** The temporary file; default `${dest}.incomplete`. */
   incompletePath?: string;
   /**
-   * The cross-process lock; default a file named by the hash of `dest`'s absolute path in
-   * `$TMPDIR/wharf-locks`; false when the caller holds one.
+   * The cross-process lock; default a file named by the hash of `dest`'s absolute path in the user's
+   * `$TMPDIR/wharf-locks-<uid>`; false when the caller holds one.
    */
   lockPath?: string | false;
-  /** fsync the file before the rename, so it survives a power cut. */
+  /** fsync the file before the rename and its folder after, so it survives a power cut. */
   durable?: boolean;
   signal?: AbortSignal;
   onProgress?: OnProgress;
@@ -70,7 +70,7 @@ export interface DownloadOptions {
 export interface DownloadResult {
   path: string;
   size: number;
-  /** The file's sha256 when it was expected or asked for and the bytes were downloaded. */
+  /** The file's sha256 when it was expected, or asked for and the bytes were downloaded. */
   sha256?: string;
   /** Bytes that came over the network in this call. */
   transferred: number;
@@ -122,6 +122,14 @@ async function inFolder<T>(path: string, operation: () => Promise<T>): Promise<T
   }
 }
 
+interface Incomplete {
+  file: FileHandle;
+  /** Where writing resumes. */
+  position: number;
+  /** A partial file was there before this run (so its saved ETag may be too). */
+  existed: boolean;
+}
+
 /**
  * Opens the temporary file, and says where writing resumes: the end of a partial file an earlier run
  * left (when resuming and it is not longer than the expected size), else 0 with the file emptied.
@@ -131,22 +139,42 @@ async function openIncomplete(
   incomplete: string,
   resume: boolean,
   expectedSize: number | undefined,
-): Promise<{ file: FileHandle; position: number }> {
-  if (!resume) return { file: await inFolder(incomplete, () => open(incomplete, "w")), position: 0 };
+): Promise<Incomplete> {
   try {
-    return { file: await inFolder(incomplete, () => open(incomplete, "wx")), position: 0 };
+    return { file: await inFolder(incomplete, () => open(incomplete, "wx")), position: 0, existed: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
   const size = (await sizeOf(incomplete)) ?? 0;
-  if (expectedSize !== undefined && size > expectedSize)
-    return { file: await open(incomplete, "w"), position: 0 };
-  return { file: await open(incomplete, "r+"), position: size };
+  if (!resume || (expectedSize !== undefined && size > expectedSize))
+    return { file: await open(incomplete, "w"), position: 0, existed: true };
+  return { file: await open(incomplete, "r+"), position: size, existed: true };
 }
 
-/** Feeds the first `length` bytes of a file into a hash, to resume hashing where a download stopped. */
-async function hashPrefix(hash: Hash, path: string, length: number, signal?: AbortSignal): Promise<void> {
-  if (length === 0) return;
+/**
+ * Where a partial file's ETag is kept between runs, so a later run resumes only bytes of the same
+ * version of the file. Written only when a download stops with its partial file kept.
+ */
+const etagPathOf = (incomplete: string) => `${incomplete}.etag`;
+
+async function readSavedEtag(incomplete: string): Promise<string | undefined> {
+  try {
+    return (await readFile(etagPathOf(incomplete), "utf8")) || undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+async function saveEtag(incomplete: string, etag: string | undefined): Promise<void> {
+  if (etag === undefined) await rm(etagPathOf(incomplete), { force: true });
+  else await writeFile(etagPathOf(incomplete), etag);
+}
+
+/** Feeds the first `length` bytes of a file into a new hash, to resume hashing where a download stopped. */
+async function hashPrefix(path: string, length: number, signal?: AbortSignal): Promise<Hash> {
+  const hash = createHash("sha256");
+  if (length === 0) return hash;
   for await (const chunk of createReadStream(path, {
     start: 0,
     end: length - 1,
@@ -155,32 +183,58 @@ async function hashPrefix(hash: Hash, path: string, length: number, signal?: Abo
   })) {
     hash.update(chunk as Buffer);
   }
+  return hash;
+}
+
+/** fsyncs a folder, so a rename into it survives a power cut. */
+async function syncFolder(path: string): Promise<void> {
+  const folder = await open(path, "r");
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
 }
 
 /**
  * Where a download's lock lives by default: not beside `dest`, because a file system serializes the
  * creations and removals within one folder, and a lock file created and removed next to every small
- * download doubles the work that folder serializes. Every process names the same file for one `dest`.
+ * download doubles the work that folder serializes. Every process of one user names the same file for
+ * one `dest`; the folder is the user's own, because a shared one in /tmp would let another user block
+ * or squat on it.
  */
 export function defaultLockPath(dest: string): string {
-  return join(tmpdir(), "wharf-locks", `${sha256Hex(resolve(dest)).slice(0, 40)}.lock`);
+  const user = process.getuid?.() ?? userInfo().username;
+  return join(tmpdir(), `wharf-locks-${user}`, `${sha256Hex(resolve(dest)).slice(0, 40)}.lock`);
+}
+
+/**
+ * The result for a `dest` that already holds the file, or undefined when it must be downloaded: absent,
+ * another size, or (when a sha256 is expected) other bytes.
+ */
+async function existingResult(options: DownloadOptions): Promise<DownloadResult | undefined> {
+  const size = await sizeOf(options.dest);
+  if (size === undefined) return undefined;
+  if (options.expectedSize !== undefined && size !== options.expectedSize) return undefined;
+  let sha256: string | undefined;
+  if (options.expectedSha256 !== undefined) {
+    sha256 = await sha256OfFile(options.dest, options.signal);
+    if (sha256 !== options.expectedSha256.toLowerCase()) return undefined;
+  }
+  return { path: options.dest, size, sha256, transferred: 0, skipped: true };
 }
 
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   const release =
     options.lockPath === false
       ? undefined
-      : await acquireLock(options.lockPath ?? defaultLockPath(options.dest), { signal: options.signal });
+      : await acquireLock(options.lockPath ?? defaultLockPath(options.dest), {
+          signal: options.signal,
+          folderMode: options.lockPath === undefined ? 0o700 : undefined,
+        });
   try {
-    if (!options.force) {
-      const existing = await sizeOf(options.dest);
-      if (
-        existing !== undefined &&
-        (options.expectedSize === undefined || existing === options.expectedSize)
-      ) {
-        return { path: options.dest, size: existing, transferred: 0, skipped: true };
-      }
-    }
+    const existing = options.force ? undefined : await existingResult(options);
+    if (existing) return existing;
     try {
       return await transfer(options, true);
     } catch (error) {
@@ -204,32 +258,49 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
   const policy = resolveRetryPolicy(options.retry);
   const incomplete = options.incompletePath ?? `${dest}.incomplete`;
   const wantHash = options.expectedSha256 !== undefined || options.computeSha256 === true;
+  const cancelled = () => new AbortedError(`Download of ${label} was cancelled; the partial file was kept.`);
 
-  const { file, position: resumedFrom } = await openIncomplete(
-    incomplete,
-    resumeFromDisk,
-    options.expectedSize,
-  );
+  const opened = await openIncomplete(incomplete, resumeFromDisk, options.expectedSize);
+  const { file, position: resumedFrom } = opened;
   let position = resumedFrom;
-  let hash = wantHash ? createHash("sha256") : undefined;
+  // The version of the bytes in the file: a resumed range must come from the same one.
+  let etag = resumedFrom > 0 ? await readSavedEtag(incomplete) : undefined;
+  let hash: Hash | undefined;
   let transferred = 0;
-  let etag: string | undefined;
   let total = options.expectedSize;
-  let failuresWithoutProgress = 0;
+  // The furthest the file has reached: a drop that does not take it further is a failure without
+  // progress, even when the server made us start over and refill the file up to there.
+  let highest = position;
+  let failures = 0;
+  let restarts = 0;
+  /** Forgets the partial file and its ETag. */
+  const discardPartial = async () => {
+    await rm(incomplete, { force: true });
+    if (opened.existed) await rm(etagPathOf(incomplete), { force: true });
+  };
   try {
-    if (hash) await hashPrefix(hash, incomplete, position, signal);
+    if (wantHash) hash = await hashPrefix(incomplete, position, signal);
     for (;;) {
-      if (signal?.aborted)
-        throw new AbortedError(`Download of ${label} was cancelled; the partial file was kept.`);
+      if (signal?.aborted) throw cancelled();
       const attempt = await request(client, options, position, etag, policy);
       if (attempt === "complete") break;
       const { response } = attempt;
-      if (attempt.start !== position) {
-        // The server ignored our Range (a plain 200) or answered another one: start the file over.
-        position = 0;
-        await file.truncate(0);
-        if (hash) hash = createHash("sha256");
+      if (attempt.start < position) {
+        // The server ignored our Range (a plain 200), or answered an earlier one: keep what precedes it.
+        restarts++;
+        if (restarts > policy.maxRetries) {
+          await response.discard();
+          throw new NetworkError(
+            `Download of ${label} from ${url} had to start over ${restarts} times: the server ignores ` +
+              "Range requests and keeps dropping the connection. Try again later.",
+            url,
+          );
+        }
+        position = attempt.start;
+        await file.truncate(position);
+        if (wantHash) hash = await hashPrefix(incomplete, position, signal);
       }
+      etag = response.headers.etag ?? (attempt.start > 0 ? etag : undefined);
       if (attempt.total !== undefined) {
         if (options.expectedSize !== undefined && attempt.total !== options.expectedSize) {
           await response.discard();
@@ -237,7 +308,6 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
         }
         total = attempt.total;
       }
-      etag ??= response.headers.etag;
       const before = position;
       const sink = new FileSink({
         file,
@@ -248,58 +318,64 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
           options.onProgress?.({ id: label, phase: "download", done: written, total });
         },
       });
+      let dropped: unknown;
       try {
         await pipeline(response.body, sink, { signal });
-        position = sink.position;
-        transferred += position - before;
-        break;
       } catch (error) {
-        await sink.settled();
-        position = sink.position;
-        transferred += position - before;
-        if (signal?.aborted) {
-          throw new AbortedError(`Download of ${label} was cancelled; the partial file was kept.`);
-        }
-        if (!isNetworkError(error)) throw error;
-        failuresWithoutProgress = position > before ? 0 : failuresWithoutProgress + 1;
-        if (failuresWithoutProgress > policy.maxRetries) {
-          throw new NetworkError(
-            `Download of ${label} from ${url} kept failing at byte ${position} (${(error as Error).message}); ` +
-              "the partial file was kept, so running it again resumes.",
-            url,
-            { cause: error },
-          );
-        }
-        if (failuresWithoutProgress > 0) {
-          await waitBeforeRetry(backoffDelay(policy, failuresWithoutProgress), signal);
-        }
+        dropped = error;
       }
+      // A failed pipeline does not wait for the write under way; the position counts once it lands.
+      await sink.settled();
+      position = sink.position;
+      transferred += position - before;
+      if (dropped !== undefined) {
+        if (signal?.aborted) throw cancelled();
+        if (!isNetworkError(dropped)) throw dropped;
+      }
+      if (dropped === undefined && (total === undefined || position >= total)) break;
+      // The connection dropped, or the answer ended short of the file (a server may send a shorter
+      // range than asked): ask for the rest.
+      if (position > highest) {
+        highest = position;
+        failures = 0;
+      } else if (++failures > policy.maxRetries) {
+        const why = dropped instanceof Error ? dropped.message : "the answer ended early";
+        throw new NetworkError(
+          `Download of ${label} from ${url} kept failing at byte ${position} (${why}); ` +
+            "the partial file was kept, so running it again resumes.",
+          url,
+          { cause: dropped },
+        );
+      }
+      const pause = Math.max(failures, restarts);
+      if (pause > 0) await waitBeforeRetry(backoffDelay(policy, pause), signal);
     }
     if (options.durable) await file.sync();
   } catch (error) {
+    await file.close();
     // Bytes known to be wrong are not worth resuming from, and an empty file (the request failed
     // before a byte arrived, say with a 404) is not worth leaving behind.
-    if (error instanceof SizeMismatchError || position === 0) {
-      await file.close();
-      await rm(incomplete, { force: true });
-    }
+    if (error instanceof SizeMismatchError || position === 0) await discardPartial();
+    else await saveEtag(incomplete, etag);
     throw error;
-  } finally {
-    await file.close();
   }
+  await file.close();
 
-  if (options.expectedSize !== undefined && position !== options.expectedSize) {
-    await rm(incomplete, { force: true });
+  const expectedSize = options.expectedSize ?? total;
+  if (expectedSize !== undefined && position !== expectedSize) {
+    await discardPartial();
     if (resumedFrom > 0) throw new ResumedCorruptError("resumed bytes did not verify");
-    throw new SizeMismatchError(label, options.expectedSize, position);
+    throw new SizeMismatchError(label, expectedSize, position);
   }
   const sha256 = hash?.digest("hex");
   if (options.expectedSha256 !== undefined && sha256 !== options.expectedSha256.toLowerCase()) {
-    await rm(incomplete, { force: true });
+    await discardPartial();
     if (resumedFrom > 0) throw new ResumedCorruptError("resumed bytes did not verify");
     throw new ChecksumMismatchError(label, "sha256", options.expectedSha256, sha256 ?? "");
   }
   await inFolder(dest, () => rename(incomplete, dest));
+  if (options.durable) await syncFolder(dirname(dest));
+  if (opened.existed) await rm(etagPathOf(incomplete), { force: true });
   options.onProgress?.({ id: label, phase: "download", done: position, total: position, finished: true });
   return { path: dest, size: position, sha256, transferred, skipped: false, etag };
 }
@@ -345,7 +421,20 @@ async function request(
   }
   if (response.status === 206) {
     const range = parseContentRange(response.headers["content-range"]);
-    return { response, start: range?.start ?? position, total: range?.total };
+    const start = range?.start ?? position;
+    const answerEtag = response.headers.etag;
+    const sameVersion = etag === undefined || answerEtag === undefined || answerEtag === etag;
+    if (start <= position && sameVersion) return { response, start, total: range?.total };
+    await response.discard();
+    if (position === 0) {
+      throw new NetworkError(
+        `The server answered a request for all of ${options.label ?? options.dest} with a part ` +
+          `(${response.headers["content-range"]}); it cannot be downloaded from ${options.url}.`,
+        options.url,
+      );
+    }
+    // A range beyond the bytes we have, or bytes of another version of the file: ask for all of it.
+    return request(client, options, 0, undefined, policy);
   }
   const length = response.headers["content-length"];
   return { response, start: 0, total: length === undefined ? undefined : Number(length) };

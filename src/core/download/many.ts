@@ -4,6 +4,7 @@
  */
 import { setMaxListeners } from "node:events";
 import pLimit from "p-limit";
+import { AbortedError } from "../errors.js";
 import type { OnProgress } from "../progress.js";
 import { type DownloadOptions, type DownloadResult, downloadFile } from "./engine.js";
 
@@ -30,8 +31,16 @@ export async function downloadMany(
   const results = await Promise.allSettled(
     items.map((item) =>
       limit(() => {
-        if (signal.aborted) throw firstError ?? new Error("cancelled");
-        return downloadFile({ ...item, signal, onProgress: item.onProgress ?? options.onProgress });
+        if (signal.aborted) {
+          throw firstError ?? new AbortedError("The downloads were cancelled before this one started.");
+        }
+        // An item's own signal cancels that item; the batch's cancels them all.
+        const itemSignal = item.signal ? AbortSignal.any([item.signal, signal]) : signal;
+        return downloadFile({
+          ...item,
+          signal: itemSignal,
+          onProgress: item.onProgress ?? options.onProgress,
+        });
       }).catch((error: unknown) => {
         if (firstError === undefined) {
           firstError = error;

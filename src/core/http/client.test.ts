@@ -8,10 +8,11 @@ import {
   NetworkError,
   RepoNotFoundError,
   RevisionNotFoundError,
+  ServerError,
   TooManyRequestsError,
   UnauthorizedError,
 } from "../errors.js";
-import { HttpClient } from "./client.js";
+import { HttpClient, headersForRedirect } from "./client.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -25,6 +26,7 @@ const seen: IncomingMessage[] = [];
 let main: { server: Server; url: string };
 let other: { server: Server; url: string };
 let counter = 0;
+let posts = 0;
 const client = new HttpClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
 
 beforeAll(async () => {
@@ -42,6 +44,10 @@ beforeAll(async () => {
         return;
       }
       res.end("ok");
+    } else if (path === "/post-flaky") {
+      posts++;
+      if (posts % 3 !== 0) res.writeHead(503).end();
+      else res.end("posted");
     } else if (path === "/always-429") {
       res.writeHead(429, { "retry-after": "0" }).end(JSON.stringify({ error: "slow down" }));
     } else if (path.startsWith("/code/")) {
@@ -144,6 +150,29 @@ describe("HttpClient", () => {
     expect(atOther?.url).toBe("/cdn");
     expect(atOther?.headers.authorization).toBeUndefined();
     expect(seen.at(-2)?.headers.authorization).toBe("Bearer hf_secret");
+  });
+
+  it("keeps Authorization on same-origin redirects only, dropping it on https to http", () => {
+    const headers = { authorization: "Bearer hf_secret", accept: "x" };
+    const from = new URL("https://hub.example/a");
+    expect(headersForRedirect(from, new URL("https://hub.example/b"), headers)).toBe(headers);
+    expect(headersForRedirect(from, new URL("http://hub.example/b"), headers)).toEqual({ accept: "x" });
+    expect(headersForRedirect(from, new URL("https://hub.example:8443/b"), headers)).toEqual({ accept: "x" });
+  });
+
+  it("does not retry a POST unless the caller says it may", async () => {
+    const error = await client
+      .request(`${main.url}/post-flaky`, { method: "POST", body: "x" })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ServerError);
+    expect(posts).toBe(1);
+    const response = await client.request(`${main.url}/post-flaky`, {
+      method: "POST",
+      body: "x",
+      retryUnsafeMethod: true,
+    });
+    expect(await response.text()).toBe("posted");
+    expect(posts).toBe(3);
   });
 
   it("raises NetworkError when nothing listens", async () => {

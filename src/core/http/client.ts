@@ -1,7 +1,7 @@
 /**
  * wharf's one HTTP client: a pooled undici Agent, retries with backoff on 429, 5xx and dropped
  * connections, redirects followed as the Hub protocol wants (all, none, or relative only, and the
- * `Authorization` header dropped when the host changes), a wharf user agent, and typed errors for every
+ * `Authorization` header dropped when the origin changes), a wharf user agent, and typed errors for every
  * failed answer. Every layer that talks HTTP goes through here; the download engine adds resume on top.
  */
 import type { Readable } from "node:stream";
@@ -37,6 +37,11 @@ export interface RequestOptions {
   redirect?: RedirectMode;
   /** Overrides of the retry policy, or false for a single try. */
   retry?: Partial<RetryPolicy> | false;
+  /**
+   * Retry a POST or PATCH too. They are not idempotent, so a retry may do the work twice; say so only
+   * when the endpoint tolerates it (for example a request that only reads).
+   */
+  retryUnsafeMethod?: boolean;
   /** How long to wait for the answer's headers, in milliseconds. */
   timeoutMs?: number;
   /** How long the body may go without a byte, in milliseconds. */
@@ -87,10 +92,21 @@ function cleanHeaders(headers: Record<string, string | undefined>): Record<strin
   return clean;
 }
 
-function isReplayable(body: RequestBody | undefined): boolean {
-  return (
-    body === undefined || typeof body === "string" || body instanceof Uint8Array || typeof body === "function"
-  );
+/** Methods that RFC 9110 calls idempotent: sending one twice has the effect of sending it once. */
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+
+/**
+ * The headers to send where a redirect points. Credentials are for the origin they were given to, never
+ * for where it points us, and never for the same host over plain http.
+ */
+export function headersForRedirect(
+  from: URL,
+  to: URL,
+  headers: Record<string, string>,
+): Record<string, string> {
+  if (to.origin === from.origin) return headers;
+  const { authorization: _dropped, Authorization: _alsoDropped, ...rest } = headers;
+  return rest;
 }
 
 function materialize(body: RequestBody | undefined): Readable | Uint8Array | string | undefined {
@@ -130,7 +146,8 @@ export class HttpClient {
   /** Sends a request, retrying and following redirects as configured; throws typed errors. */
   async request(url: string | URL, options: RequestOptions = {}): Promise<HttpResponse> {
     const policy = resolveRetryPolicy(options.retry === false ? false : { ...this.retry, ...options.retry });
-    const canRetry = isReplayable(options.body);
+    const canRetry =
+      IDEMPOTENT_METHODS.has((options.method ?? "GET").toUpperCase()) || options.retryUnsafeMethod === true;
     let attempt = 0;
     for (;;) {
       let response: HttpResponse;
@@ -202,11 +219,7 @@ export class HttpClient {
       }
       await response.discard();
       const next = new URL(location, current);
-      if (next.host !== current.host) {
-        // Credentials are for the host they were given to, never for where it points us.
-        const { authorization: _dropped, Authorization: _alsoDropped, ...rest } = headers;
-        headers = rest;
-      }
+      headers = headersForRedirect(current, next, headers);
       if (
         response.status === 303 ||
         ((response.status === 301 || response.status === 302) && method === "POST")
