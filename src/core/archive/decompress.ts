@@ -57,9 +57,14 @@ export function decompressStream(source: Readable, compression: Compression): Re
   }
 }
 
-/** `source.pipe(transform)`, with errors of the source passed on to what the caller reads. */
+/**
+ * `source.pipe(transform)`, with errors passed on both ways: the source's to what the caller reads, and
+ * the transform's (corrupt data, a reader that gave up) back to the source, which `pipe` would leave
+ * open, holding its file descriptor.
+ */
 function pipeThrough(source: Readable, transform: Transform): Readable {
   source.on("error", (error) => transform.destroy(error));
+  transform.on("close", () => source.destroy());
   return source.pipe(transform);
 }
 

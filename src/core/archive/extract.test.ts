@@ -32,6 +32,7 @@ import {
 import { decompressFile } from "./decompress.js";
 import { extractArchive } from "./extract.js";
 import { detectFormat, stripCompressionSuffix } from "./formats.js";
+import { ExtractionTarget } from "./target.js";
 
 let work: string;
 beforeEach(async () => {
@@ -133,6 +134,14 @@ describe("extractArchive with real archives", () => {
   });
 });
 
+/** How many of this process's file descriptors are open on `path`, once pending closes have run. */
+async function descriptorsOpenOn(path: string): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const fds = await readdir("/proc/self/fd");
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")));
+  return targets.filter((target) => target === path).length;
+}
+
 describe("extractArchive refuses entries that land outside the target", () => {
   const hostileTars: Array<[string, Parameters<typeof writeTar>[1]]> = [
     ["a ../ path", [{ name: "../escaped.txt", data: Buffer.from("x") }]],
@@ -146,6 +155,22 @@ describe("extractArchive refuses entries that land outside the target", () => {
       [
         { name: "up", type: "symlink", linkname: ".." },
         { name: "up/escaped.txt", data: Buffer.from("x") },
+      ],
+    ],
+    [
+      "links that lead outside only once a later folder exists",
+      [
+        { name: "b", type: "symlink", linkname: "x/.." },
+        { name: "x", type: "symlink", linkname: "d/.." },
+        { name: "d", type: "directory" },
+      ],
+    ],
+    [
+      "a hardlink to an inward symlink, which means outward at its new place",
+      [
+        { name: "a", type: "directory" },
+        { name: "a/s", type: "symlink", linkname: ".." },
+        { name: "t", type: "link", linkname: "a/s" },
       ],
     ],
     [
@@ -222,13 +247,34 @@ describe("decompression bombs", () => {
     await expectNothingWritten("bomb.tar.gz");
   });
 
-  it("stops a tar entry whose data outgrows the budget while streaming", async () => {
+  it("refuses a tar entry that declares more than the budget has left", async () => {
     await writeTarGzBomb(join(work, "two.tar.gz"), 2, 8);
     const error = await extractArchive(join(work, "two.tar.gz"), join(work, "out"), {
       maxBytes: 12 * 2 ** 20,
     }).catch((e) => e);
     expect(error).toBeInstanceOf(ArchiveTooLargeError);
     await expectNothingWritten("two.tar.gz");
+  });
+
+  it("stops an entry whose bytes outgrow the budget while streaming, whatever it declared", async () => {
+    const target = await ExtractionTarget.create("stream.tar", join(work, "out"), 2 ** 20);
+    async function* twoMebibytes() {
+      for (let i = 0; i < 32; i++) yield Buffer.alloc(65_536);
+    }
+    const error = await target.file("big.bin", twoMebibytes()).catch((e) => e);
+    expect(error).toBeInstanceOf(ArchiveTooLargeError);
+    expect(target.written).toBeLessThanOrEqual(2 ** 20 + 65_536);
+  });
+
+  it("closes a tar.gz it could not finish", async () => {
+    await writeTar(join(work, "inner.tar"), [{ name: "r.bin", data: randomBytes(4 * 2 ** 20) }]);
+    execFileSync("gzip", ["-q", join(work, "inner.tar")]);
+    const bytes = await readFile(join(work, "inner.tar.gz"));
+    randomBytes(4096).copy(bytes, bytes.length >> 2);
+    await writeFile(join(work, "inner.tar.gz"), bytes);
+    const error = await extractArchive(join(work, "inner.tar.gz"), join(work, "out")).catch((e) => e);
+    expect(error).toBeInstanceOf(CorruptArchiveError);
+    expect(await descriptorsOpenOn(join(work, "inner.tar.gz"))).toBe(0);
   });
 
   it("stops a single .gz file that inflates to 10 GiB", async () => {
@@ -260,6 +306,21 @@ describe("decompressFile", () => {
     expect(size).toBe(original.length);
     expect((await readFile(join(work, "copy.bin"))).equals(original)).toBe(true);
   });
+
+  it.each(tools)(
+    "closes the %s file it read when the data turns out corrupt",
+    async (tool, suffix, compression) => {
+      await writeFile(join(work, "big.bin"), randomBytes(4 * 2 ** 20));
+      execFileSync(tool, ["-q", join(work, "big.bin")]);
+      const packed = join(work, `big.bin${suffix}`);
+      const bytes = await readFile(packed);
+      randomBytes(4096).copy(bytes, bytes.length >> 2);
+      await writeFile(packed, bytes);
+      const error = await decompressFile(packed, join(work, "big.out"), { compression }).catch((e) => e);
+      expect(error).toBeInstanceOf(CorruptArchiveError);
+      expect(await descriptorsOpenOn(packed)).toBe(0);
+    },
+  );
 
   it("reports corrupt data and keeps no output", async () => {
     await writeFile(join(work, "bad.xz"), randomBytes(1000));

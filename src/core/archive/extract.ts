@@ -5,7 +5,7 @@
  * appears. The default size limit leaves 1 GiB free on the destination's disk, so no archive can fill it.
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, type ReadStream } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir, statfs } from "node:fs/promises";
 import { dirname } from "node:path";
 import { AbortedError, InvalidArgumentError } from "../errors.js";
@@ -74,17 +74,21 @@ export async function extractArchive(
   const maxBytes = options.maxBytes ?? Math.max(0, (await freeBytes(dirname(dest))) - DISK_RESERVE);
   const staging = `${dest}.incomplete-${randomBytes(4).toString("hex")}`;
   const target = await ExtractionTarget.create(archive, staging, maxBytes, options.signal);
+  let raw: ReadStream | undefined;
   try {
     if (format === "zip") {
       await extractZip(archive, target);
     } else {
-      const raw = createReadStream(archive, { signal: options.signal });
+      raw = createReadStream(archive, { signal: options.signal });
       const compression = format === "tar" ? undefined : (format.slice(4) as Compression);
       await extractTar(compression ? decompressStream(raw, compression) : raw, target);
     }
+    await target.verifyLinks();
     if (options.signal?.aborted) throw new AbortedError(`Extraction of ${archive} was cancelled.`);
     await rename(staging, dest);
   } catch (error) {
+    // A decompressor that failed stops reading without closing the file under it.
+    raw?.destroy();
     await rm(staging, { recursive: true, force: true });
     if (options.signal?.aborted) throw new AbortedError(`Extraction of ${archive} was cancelled.`);
     throw error;

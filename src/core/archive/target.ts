@@ -2,10 +2,11 @@
  * The only code that writes archive entries to disk. Every entry name and link target is checked twice
  * before a byte is written: lexically (no absolute path, no `..` that climbs out) and physically (the
  * real path of the folder it lands in is inside the extraction root, so a symlink planted by an earlier
- * entry cannot redirect a later one). Every byte counts against one budget for the whole archive.
+ * entry cannot redirect a later one), and every symlink is checked once more when all entries are out.
+ * Every byte counts against one budget for the whole archive.
  */
 import { createWriteStream } from "node:fs";
-import { link, lstat, mkdir, realpath, symlink, unlink } from "node:fs/promises";
+import { link, lstat, mkdir, readlink, realpath, symlink, unlink } from "node:fs/promises";
 import { dirname, isAbsolute, posix, relative, resolve, sep } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -16,6 +17,8 @@ export class ExtractionTarget {
   written = 0;
   /** Files, links and folders created so far. */
   entries = 0;
+  /** Symlinks written, with the entry names that made them, for `verifyLinks`. */
+  private readonly links: Array<{ name: string; path: string }> = [];
 
   private constructor(
     readonly archive: string,
@@ -96,13 +99,43 @@ export class ExtractionTarget {
     await this.assertPhysicallyInside(name, `${dirname(path)}/${slashed}`, true);
     await removeExisting(path);
     await symlink(slashed, path);
+    this.links.push({ name, path });
     this.entries++;
+  }
+
+  /**
+   * Checks every symlink again once all entries are out. A link can be inside when written and lead
+   * outside once later entries give its path a new meaning: `b -> x/..`, then `x -> d/..`, then a
+   * folder `d` makes `b` the root's parent.
+   */
+  async verifyLinks(): Promise<void> {
+    for (const { name, path } of this.links) {
+      let target: string;
+      try {
+        target = await readlink(path);
+      } catch (error) {
+        // A later entry of the same name replaced the link with a file or folder.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EINVAL" || code === "ENOENT") continue;
+        throw error;
+      }
+      await this.assertPhysicallyInside(name, `${dirname(path)}/${target}`, true);
+    }
   }
 
   async hardlink(name: string, targetName: string): Promise<void> {
     const path = await this.placeInside(name, this.normalize(name));
     const source = resolve(this.root, this.normalize(targetName));
     await this.assertPhysicallyInside(name, source);
+    // link() does not follow a symlink: it would copy the link itself, whose relative target then
+    // means something else at the new place (`a/s -> ..` linked as `t` is the root's parent).
+    if ((await lstat(source)).isSymbolicLink()) {
+      throw new UnsafeArchivePathError(
+        this.archive,
+        name,
+        `is a hard link to the symbolic link ${targetName}`,
+      );
+    }
     await removeExisting(path);
     await link(source, path);
     this.entries++;
