@@ -1,6 +1,5 @@
 /**
- * wharf/hub: the Hugging Face Hub client (downloads, the shared cache, the REST API, uploads).
- * Not built yet: it lands with issue #4. The subpath export exists now so the package's shape is
- * stable; until then this module exports nothing.
+ * wharf/hub: the Hugging Face Hub client. The read side lands with issue #4 and the write side with
+ * #5; what is here now is what the mirror needs too: repo types and ids.
  */
-export {};
+export * from "./repo-id.js";

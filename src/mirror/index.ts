@@ -1,6 +1,10 @@
-/**
- * wharf/mirror: the repo store, mirror pulls and the Hub-compatible server.
- * Not built yet: it lands with issue #3. The subpath export exists now so the package's shape is
- * stable; until then this module exports nothing.
- */
-export {};
+/** wharf/mirror: the repo store, folder imports and the Hub-compatible server. */
+export * from "./errors.js";
+export * from "./import-folder.js";
+export * from "./server/app.js";
+export * from "./server/config.js";
+export type { Commit, StoredFile } from "./store/commit.js";
+export * from "./store/fs-object-store.js";
+export * from "./store/lfs-rules.js";
+export type * from "./store/object-store.js";
+export * from "./store/repo-store.js";

@@ -1,0 +1,54 @@
+/** `wharf serve`: a store served as a Hub endpoint that Hub clients use through `HF_ENDPOINT`. */
+import type { Command } from "commander";
+import { InvalidArgumentError, readEnv } from "../core/index.js";
+import { EMPTY_CONFIG, loadServerConfig, RepoStore, startHubServer } from "../mirror/index.js";
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("serve a store as a Hugging Face Hub endpoint (read API and downloads)")
+    .option("--store <dir>", "the store folder (default $WHARF_HOME/store)")
+    .option("--port <n>", "the port; 0 picks a free one", "8080")
+    .option("--host <host>", "the address to listen on", "127.0.0.1")
+    .option("--config <file>", "a YAML file of tokens: tokens: [{token, user, orgs, role}]")
+    .option("--public-url <url>", "the URL clients reach the server at, if not the one they ask")
+    .option("--log", "log every request")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  wharf serve --store ./store --port 8080\n" +
+        '  HF_ENDPOINT=http://127.0.0.1:8080 python -c "from huggingface_hub import snapshot_download; ..."',
+    )
+    .action(
+      async (options: {
+        store?: string;
+        port: string;
+        host: string;
+        config?: string;
+        publicUrl?: string;
+        log?: boolean;
+      }) => {
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          throw new InvalidArgumentError(`--port must be a number from 0 to 65535, not ${options.port}.`);
+        }
+        const config = options.config ? await loadServerConfig(options.config) : EMPTY_CONFIG;
+        const storeDir = options.store ?? readEnv().storeDir;
+        const server = await startHubServer(
+          RepoStore.inFolder(storeDir),
+          { host: options.host, port },
+          { config, publicUrl: options.publicUrl, logRequests: options.log },
+        );
+        process.stdout.write(`wharf serving ${storeDir} at ${server.url}\n`);
+        process.stdout.write(`use it with: HF_ENDPOINT=${server.url}\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off("SIGINT", stop);
+            process.off("SIGTERM", stop);
+            void server.close().then(resolve);
+          };
+          process.on("SIGINT", stop);
+          process.on("SIGTERM", stop);
+        });
+      },
+    );
+}

@@ -1,0 +1,17 @@
+/** Errors of the mirror's store; the server turns missing things into the Hub's 404s itself. */
+import { WharfError } from "../core/errors.js";
+
+/** A repo, revision or blob the store was asked to use does not exist there. */
+export class NotInStoreError extends WharfError {
+  override readonly code = "NotInStore";
+}
+
+/** A branch moved while a commit was being made on it; nothing was changed. */
+export class RefMovedError extends WharfError {
+  override readonly code = "RefMoved";
+}
+
+/** A repo, branch or tag to be created exists already. */
+export class AlreadyInStoreError extends WharfError {
+  override readonly code = "AlreadyInStore";
+}

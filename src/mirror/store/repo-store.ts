@@ -1,0 +1,319 @@
+/**
+ * The mirror's repos over an object store: repo records, refs, commits and content-addressed blobs
+ * (DESIGN.md, "The mirror's store"). Reads are what the server does per request, so immutable things
+ * (commits, with their folder view) are cached for good, and mutable ones (repo records, refs) for a
+ * short time, which bounds how stale a server over a shared store can be. Writes go through
+ * compare-and-swap on the branch, so concurrent commits never lose one another.
+ * Callers: `importFolder`, the server, and (later) mirror pulls and the write API.
+ */
+import { randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
+import type { RepoId, RepoType } from "../../hub/repo-id.js";
+import { isValidIdPart } from "../../hub/repo-id.js";
+import { AlreadyInStoreError, NotInStoreError, RefMovedError } from "../errors.js";
+import { type Commit, type CommitDraft, gitCommitId } from "./commit.js";
+import { FsObjectStore } from "./fs-object-store.js";
+import {
+  blobKey,
+  commitKey,
+  isValidRefName,
+  type RefKind,
+  refKey,
+  repoPrefix,
+  repoRecordKey,
+  repoTypePrefix,
+} from "./keys.js";
+import type { ByteRange, ObjectSource, ObjectStore } from "./object-store.js";
+import { RepoTree } from "./repo-tree.js";
+
+export const DEFAULT_BRANCH = "main";
+
+const MAX_CACHED_METADATA = 10_000;
+
+export type Gated = false | "auto" | "manual";
+
+/** What `repo.json` holds. */
+export interface RepoRecord {
+  type: RepoType;
+  namespace: string;
+  name: string;
+  /** A 24-hex id, as the Hub's `_id`. */
+  objectId: string;
+  private: boolean;
+  gated: Gated;
+  createdAt: string;
+}
+
+export interface Refs {
+  branches: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/** A commit with its files seen as folders. */
+export interface CommitView {
+  commit: Commit;
+  tree: RepoTree;
+}
+
+export interface RepoStoreOptions {
+  /** How long repo records and refs read from the store are trusted, in ms (default 1000). */
+  metadataTtlMs?: number;
+  /** Commits kept in memory (default 512). */
+  cachedCommits?: number;
+}
+
+export class RepoStore {
+  private readonly metadataTtlMs: number;
+  private readonly cachedCommits: number;
+  private readonly metadata = new Map<string, { value: unknown; until: number }>();
+  private readonly commits = new Map<string, CommitView>();
+
+  constructor(
+    readonly objects: ObjectStore,
+    options: RepoStoreOptions = {},
+  ) {
+    this.metadataTtlMs = options.metadataTtlMs ?? 1000;
+    this.cachedCommits = options.cachedCommits ?? 512;
+  }
+
+  /** A store in a folder. */
+  static inFolder(folder: string, options?: RepoStoreOptions): RepoStore {
+    return new RepoStore(new FsObjectStore(folder), options);
+  }
+
+  // Repos
+
+  async getRepo(repo: RepoId): Promise<RepoRecord | undefined> {
+    return this.cachedJson<RepoRecord>(repoRecordKey(repo));
+  }
+
+  async createRepo(repo: RepoId, options: { private?: boolean; gated?: Gated } = {}): Promise<RepoRecord> {
+    const record: RepoRecord = {
+      type: repo.type,
+      namespace: repo.namespace,
+      name: repo.name,
+      objectId: randomBytes(12).toString("hex"),
+      private: options.private ?? false,
+      gated: options.gated ?? false,
+      createdAt: new Date().toISOString(),
+    };
+    const key = repoRecordKey(repo);
+    if (!(await this.objects.compareAndSwap(key, undefined, `${JSON.stringify(record, null, 2)}\n`))) {
+      throw new AlreadyInStoreError(`The ${repo.type} repo ${repo.namespace}/${repo.name} exists already.`);
+    }
+    this.metadata.delete(key);
+    return record;
+  }
+
+  /** Changes a repo's visibility or gating. */
+  async updateRepo(
+    repo: RepoId,
+    changes: Partial<Pick<RepoRecord, "private" | "gated">>,
+  ): Promise<RepoRecord> {
+    const key = repoRecordKey(repo);
+    for (;;) {
+      const text = (await this.objects.readBytes(key))?.toString("utf8");
+      if (text === undefined)
+        throw new NotInStoreError(`No ${repo.type} repo ${repo.namespace}/${repo.name}.`);
+      const record = { ...(JSON.parse(text) as RepoRecord), ...changes };
+      if (await this.objects.compareAndSwap(key, text, `${JSON.stringify(record, null, 2)}\n`)) {
+        this.metadata.delete(key);
+        return record;
+      }
+    }
+  }
+
+  /** Every repo of a type, sorted by id. */
+  async listRepos(type: RepoType): Promise<RepoRecord[]> {
+    const prefix = repoTypePrefix(type);
+    const records: RepoRecord[] = [];
+    for (const namespace of await this.objects.children(prefix)) {
+      if (!isValidIdPart(namespace)) continue;
+      for (const name of await this.objects.children(`${prefix}${namespace}/`)) {
+        if (!isValidIdPart(name)) continue;
+        const record = await this.getRepo({ type, namespace, name });
+        if (record) records.push(record);
+      }
+    }
+    return records;
+  }
+
+  // Refs and revisions
+
+  async refs(repo: RepoId): Promise<Refs> {
+    const refs: Refs = { branches: {}, tags: {} };
+    for (const [kind, target] of [
+      ["heads", refs.branches],
+      ["tags", refs.tags],
+    ] as const) {
+      const prefix = `${repoPrefix(repo)}refs/${kind}/`;
+      for await (const object of this.objects.list(prefix)) {
+        const name = object.key.slice(prefix.length);
+        const id = await this.readRef(repo, kind, name);
+        if (id) target[name] = id;
+      }
+    }
+    return refs;
+  }
+
+  async readRef(repo: RepoId, kind: RefKind, name: string): Promise<string | undefined> {
+    if (!isValidRefName(name)) return undefined;
+    return this.cachedMetadata(refKey(repo, kind, name), (bytes) => bytes.toString("utf8").trim());
+  }
+
+  /**
+   * Moves a ref from `expected` (undefined: it must not exist) to `next` (undefined: delete it), or
+   * throws RefMovedError when it holds something else.
+   */
+  async setRef(
+    repo: RepoId,
+    kind: RefKind,
+    name: string,
+    expected: string | undefined,
+    next: string | undefined,
+  ): Promise<void> {
+    const key = refKey(repo, kind, name);
+    const swapped = await this.objects.compareAndSwap(
+      key,
+      expected,
+      next === undefined ? undefined : `${next}`,
+    );
+    this.metadata.delete(key);
+    if (!swapped) {
+      const what = kind === "heads" ? "branch" : "tag";
+      throw new RefMovedError(
+        expected === undefined
+          ? `The ${what} ${name} of ${repo.namespace}/${repo.name} exists already.`
+          : `The ${what} ${name} of ${repo.namespace}/${repo.name} moved while it was being changed; try again.`,
+      );
+    }
+  }
+
+  /**
+   * The commit id a revision names: `HEAD`, a branch, a tag, `refs/heads/x` or `refs/tags/x`, a full
+   * commit id, or an unambiguous prefix of one (7 or more hex digits). Undefined when it names nothing.
+   */
+  async resolveRevision(repo: RepoId, revision: string): Promise<string | undefined> {
+    if (revision === "HEAD") return this.readRef(repo, "heads", DEFAULT_BRANCH);
+    if (revision.startsWith("refs/heads/")) return this.readRef(repo, "heads", revision.slice(11));
+    if (revision.startsWith("refs/tags/")) return this.readRef(repo, "tags", revision.slice(10));
+    const named =
+      (await this.readRef(repo, "heads", revision)) ?? (await this.readRef(repo, "tags", revision));
+    if (named) return named;
+    if (/^[0-9a-f]{40}$/.test(revision)) {
+      return (await this.getCommit(repo, revision)) ? revision : undefined;
+    }
+    if (/^[0-9a-f]{7,39}$/.test(revision)) {
+      const prefix = `${repoPrefix(repo)}commits/${revision}`;
+      const found: string[] = [];
+      for await (const object of this.objects.list(prefix)) {
+        found.push(object.key.slice(prefix.length - revision.length, -".json".length));
+        if (found.length > 1) return undefined;
+      }
+      return found[0];
+    }
+    return undefined;
+  }
+
+  // Commits
+
+  async getCommit(repo: RepoId, id: string): Promise<Commit | undefined> {
+    return (await this.commitView(repo, id))?.commit;
+  }
+
+  /** A commit and its folder view, from memory when it was read before. */
+  async commitView(repo: RepoId, id: string): Promise<CommitView | undefined> {
+    const key = commitKey(repo, id);
+    const cached = this.commits.get(key);
+    if (cached) {
+      // Most recently used last, so the oldest is the first to go.
+      this.commits.delete(key);
+      this.commits.set(key, cached);
+      return cached;
+    }
+    const bytes = await this.objects.readBytes(key);
+    if (!bytes) return undefined;
+    const commit = JSON.parse(bytes.toString("utf8")) as Commit;
+    const view = { commit, tree: new RepoTree(commit.files) };
+    this.commits.set(key, view);
+    if (this.commits.size > this.cachedCommits) {
+      const oldest = this.commits.keys().next().value;
+      if (oldest !== undefined) this.commits.delete(oldest);
+    }
+    return view;
+  }
+
+  /**
+   * Records a commit and moves `branch` to it, provided the branch still points at `expectedHead`
+   * (undefined: the branch must not exist yet). Every blob the files name must be stored already.
+   */
+  async commit(
+    repo: RepoId,
+    branch: string,
+    draft: CommitDraft,
+    expectedHead: string | undefined,
+  ): Promise<Commit> {
+    if (!(await this.getRepo(repo))) {
+      throw new NotInStoreError(`No ${repo.type} repo ${repo.namespace}/${repo.name}; create it first.`);
+    }
+    for (const [path, file] of Object.entries(draft.files)) {
+      if (!(await this.hasBlob(file.sha256))) {
+        throw new NotInStoreError(`The content of ${path} (sha256 ${file.sha256}) is not in the store.`);
+      }
+    }
+    const commit: Commit = { id: gitCommitId(draft), ...draft };
+    await this.objects.put(commitKey(repo, commit.id), `${JSON.stringify(commit)}\n`);
+    await this.setRef(repo, "heads", branch, expectedHead, commit.id);
+    return commit;
+  }
+
+  /**
+   * The commits reachable from `id` by first parents, newest first: `skip` of them passed over and at
+   * most `limit` returned.
+   */
+  async history(repo: RepoId, id: string, skip: number, limit: number): Promise<Commit[]> {
+    const commits: Commit[] = [];
+    let next: string | undefined = id;
+    for (let index = 0; next !== undefined && commits.length < limit; index++) {
+      const commit = await this.getCommit(repo, next);
+      if (!commit) break;
+      if (index >= skip) commits.push(commit);
+      next = commit.parents[0];
+    }
+    return commits;
+  }
+
+  // Blobs
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    return (await this.objects.head(blobKey(sha256))) !== undefined;
+  }
+
+  async putBlob(sha256: string, source: ObjectSource): Promise<void> {
+    await this.objects.put(blobKey(sha256), source);
+  }
+
+  async readBlob(sha256: string, range?: ByteRange): Promise<Readable | undefined> {
+    return this.objects.read(blobKey(sha256), range);
+  }
+
+  async readBlobBytes(sha256: string): Promise<Buffer | undefined> {
+    return this.objects.readBytes(blobKey(sha256));
+  }
+
+  private async cachedJson<T>(key: string): Promise<T | undefined> {
+    return this.cachedMetadata(key, (bytes) => JSON.parse(bytes.toString("utf8")) as T);
+  }
+
+  /** A small mutable object, parsed, from memory while it is fresh; undefined when it does not exist. */
+  private async cachedMetadata<T>(key: string, parse: (bytes: Buffer) => T): Promise<T | undefined> {
+    const cached = this.metadata.get(key);
+    if (cached && cached.until > Date.now()) return cached.value as T | undefined;
+    const bytes = await this.objects.readBytes(key);
+    const value = bytes === undefined ? undefined : parse(bytes);
+    // Requests for names that do not exist also land here; a bound keeps them from filling memory.
+    if (this.metadata.size >= MAX_CACHED_METADATA) this.metadata.clear();
+    this.metadata.set(key, { value, until: Date.now() + this.metadataTtlMs });
+    return value;
+  }
+}
