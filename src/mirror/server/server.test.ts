@@ -1,6 +1,7 @@
 /**
  * The server's answers checked at the HTTP level, with node's own client so that paths go out exactly
- * as written (no URL normalization): headers, ranges, error codes, access rules, path traversal.
+ * as written (no URL normalization), each on a fresh connection: headers, ranges, error codes, access
+ * rules, path traversal.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -29,7 +30,7 @@ function raw(
   body?: string | Buffer,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => {
@@ -369,10 +370,20 @@ describe("api", () => {
   });
 });
 
+describe("limits", () => {
+  it("refuses request headers past Node's limit", async () => {
+    const answer = await raw("GET", csvPath, { "x-padding": "x".repeat(32 * 1024) }).catch((error) => error);
+    // Node answers 431 and closes; a client may see the close first.
+    expect(answer instanceof Error ? answer.message : answer.status).toSatisfy(
+      (outcome: unknown) => outcome === 431 || /socket hang up|ECONNRESET/.test(String(outcome)),
+    );
+  });
+});
+
 describe("shutdown", () => {
   it("finishes a download under way before it closes", async () => {
     const answer = new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest({ host: "127.0.0.1", port, path: parquetPath }, (res) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: parquetPath, agent: false }, (res) => {
         res.pause();
         // The server is asked to close while this body has barely started to flow.
         void hub.server.app.close();

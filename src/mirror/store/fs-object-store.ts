@@ -14,6 +14,7 @@ import { withLock } from "../../core/lock.js";
 import type { ByteRange, ObjectInfo, ObjectSource, ObjectStore } from "./object-store.js";
 
 const LOCK_SUFFIX = ".wharf-lock";
+const TEMPORARY_SUFFIX = ".wharf-tmp";
 
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
@@ -76,7 +77,7 @@ export class FsObjectStore implements ObjectStore {
 
   async put(key: string, source: ObjectSource): Promise<void> {
     const path = this.pathOf(key);
-    const temporary = `${path}.${randomBytes(4).toString("hex")}.tmp`;
+    const temporary = `${path}.${randomBytes(4).toString("hex")}${TEMPORARY_SUFFIX}`;
     await mkdir(dirname(path), { recursive: true });
     try {
       if (typeof source === "object" && "file" in source) {
@@ -159,5 +160,5 @@ export class FsObjectStore implements ObjectStore {
 
 /** Files that are not objects: a write in progress, or a compare-and-swap's lock. */
 function isTemporary(name: string): boolean {
-  return name.endsWith(".tmp") || name.endsWith(LOCK_SUFFIX);
+  return name.endsWith(TEMPORARY_SUFFIX) || name.endsWith(LOCK_SUFFIX);
 }

@@ -44,6 +44,8 @@ export function isValidRefName(name: string): boolean {
     !name.startsWith("/") &&
     !name.endsWith("/") &&
     !name.endsWith(".lock") &&
+    // The store's own files beside refs: a write in progress and a compare-and-swap's lock.
+    !/\.wharf-(tmp|lock)$/.test(name) &&
     !name.endsWith(".") &&
     !name.includes("..") &&
     !name.includes("//") &&

@@ -65,12 +65,15 @@ async function download(
   if (!file) throw entryNotFound(path, view.commit.id);
 
   const content = served(file, raw);
-  reply.header("x-repo-commit", view.commit.id);
-  reply.header("etag", `"${content.etag}"`);
-  reply.header("accept-ranges", "bytes");
-  reply.header("content-type", "application/octet-stream");
-  if (request.query.noContentDisposition === undefined)
-    reply.header("content-disposition", contentDisposition(path));
+  reply.headers({
+    "x-repo-commit": view.commit.id,
+    etag: `"${content.etag}"`,
+    "accept-ranges": "bytes",
+    "content-type": "application/octet-stream",
+    ...(request.query.noContentDisposition === undefined && {
+      "content-disposition": contentDisposition(path),
+    }),
+  });
 
   const wanted = readRangeHeader(request.headers.range, content.size);
   if (wanted.kind === "unsatisfiable") {
