@@ -1,14 +1,13 @@
 /**
  * A plain static file server with Range support, run as its own process (so the client being measured
- * or shown does not share its CPU). Prints its URL on stdout. Used by the demo and the benchmarks.
- * Usage: static-server.mjs ROOT [--cut-once NAME]   (cut NAME's first transfer at 40%, to show resume)
+ * does not share its CPU). Prints its URL on stdout. Used by the download benchmark.
+ * Usage: static-server.mjs ROOT
  */
 import { createReadStream, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, normalize } from "node:path";
 
-const [root, flag, cutName] = process.argv.slice(2);
-let cutPending = flag === "--cut-once";
+const [root] = process.argv.slice(2);
 
 const server = createServer((req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
@@ -27,14 +26,7 @@ const server = createServer((req, res) => {
     ...(range ? { "content-range": `bytes ${start}-${size - 1}/${size}` } : {}),
   });
   if (req.method === "HEAD" || size === start) return res.end();
-  const cut = cutPending && path === `/${cutName}`;
-  const end = cut ? Math.floor(size * 0.4) : size - 1;
-  const stream = createReadStream(join(root, path), { start, end, highWaterMark: 1 << 20 });
-  stream.pipe(res, { end: !cut });
-  if (cut) {
-    cutPending = false;
-    stream.on("end", () => res.socket?.destroySoon());
-  }
+  createReadStream(join(root, path), { start, highWaterMark: 1 << 20 }).pipe(res);
 });
 server.keepAliveTimeout = 30_000;
 server.listen(0, "127.0.0.1", () => console.log(`http://127.0.0.1:${server.address().port}`));
