@@ -9,10 +9,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sha256OfFile } from "../src/core/index.js";
+import { ensureRandomFile } from "./support/files.js";
 import { startServer, type Timed, timeCommand } from "./support/processes.js";
 import { median, printTable, type Row } from "./support/report.js";
 
@@ -26,14 +27,7 @@ const out = join(work, "out");
 
 async function prepare(): Promise<void> {
   await mkdir(join(served, "small"), { recursive: true });
-  if (!existsSync(join(served, "big.bin"))) {
-    const stream = createWriteStream(join(served, "big.bin"));
-    for (let written = 0; written < BIG; written += 1 << 24) {
-      if (!stream.write(randomBytes(1 << 24)))
-        await new Promise<void>((resolve) => stream.once("drain", () => resolve()));
-    }
-    await new Promise<void>((resolve) => stream.end(() => resolve()));
-  }
+  await ensureRandomFile(join(served, "big.bin"), BIG);
   if (!existsSync(join(served, "small", `${SMALL_COUNT - 1}.bin`))) {
     for (let i = 0; i < SMALL_COUNT; i++)
       await writeFile(join(served, "small", `${i}.bin`), randomBytes(SMALL_SIZE));

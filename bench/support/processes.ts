@@ -2,16 +2,49 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 
+/** Starts a Node script that prints its URL (the first `http://...` on stdout) and waits for it. */
 export async function startServer(
   script: string,
   args: string[],
 ): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    let printed = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      printed += chunk.toString();
+      const found = /http:\/\/[^\s]+/.exec(printed)?.[0];
+      if (found) resolve(found);
+    });
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
   });
   return { url, process: child };
+}
+
+/** Resident memory of a process and its children, in KiB (0 once it is gone). */
+function residentKiB(pid: number): number {
+  let total = 0;
+  try {
+    total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    for (const child of children ? children.split(" ") : []) total += residentKiB(Number(child));
+  } catch {
+    // Gone already.
+  }
+  return total;
+}
+
+/** Samples a process tree's resident memory until stopped; `stop()` gives the peak in MiB. */
+export function watchMemory(pid: number, intervalMs = 50): { stop(): number } {
+  let peak = residentKiB(pid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, residentKiB(pid));
+  }, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, residentKiB(pid)) / 1024;
+    },
+  };
 }
 
 export interface Timed {
