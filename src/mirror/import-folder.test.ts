@@ -144,6 +144,39 @@ describe("importFolder", () => {
     expect(await store.resolveRevision(repo, "main")).toBe(main);
   });
 
+  it("imports files named like object properties, skips nested .git, and refuses a dangling symlink", async () => {
+    const odd = join(work, "odd");
+    await mkdir(join(odd, "sub", ".git"), { recursive: true });
+    await writeFile(join(odd, "__proto__"), "p\n");
+    await writeFile(join(odd, "constructor"), "c\n");
+    await writeFile(join(odd, "sub", ".git", "config"), "[core]\n");
+    await writeFile(join(odd, "sub", "empty.parquet"), "");
+    const oddRepo: RepoId = { type: "dataset", namespace: "vega", name: "odd" };
+    const { commit } = await importFolder(store, odd, oddRepo);
+    expect(Object.keys(commit.files).sort()).toEqual(["__proto__", "constructor", "sub/empty.parquet"]);
+    expect(Object.hasOwn(commit.files, "__proto__")).toBe(true);
+    expect(commit.files["sub/empty.parquet"]).toMatchObject({
+      lfs: false,
+      gitOid: "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
+    });
+    await symlink(join(odd, "gone"), join(odd, "dangling"));
+    await expect(importFolder(store, odd, oddRepo)).rejects.toThrow(/symlink to nothing/);
+  });
+
+  it("keeps few commits in memory when told, and reads each once however many ask at once", async () => {
+    const small = new RepoStore(store.objects, { cachedFiles: 1 });
+    const head = (await small.resolveRevision(repo, "main")) as string;
+    const [a, b] = await Promise.all([small.commitView(repo, head), small.commitView(repo, head)]);
+    expect(a).toBe(b);
+    const parent = a?.commit.parents[0] as string;
+    const older = await small.commitView(repo, parent);
+    expect(older?.commit.id).toBe(parent);
+    // The first was evicted to stay within one commit's files, and comes back equal but new.
+    const again = await small.commitView(repo, head);
+    expect(again).not.toBe(a);
+    expect(again?.commit).toEqual(a?.commit);
+  });
+
   it("refuses to move a branch that moved meanwhile, and changes nothing", async () => {
     const main = (await store.resolveRevision(repo, "main")) as string;
     const commit = await store.getCommit(repo, main);

@@ -2,8 +2,9 @@
  * `importFolder`: a folder on disk becomes a new commit on a branch of a store repo (`wharf repo
  * import`). The commit holds exactly the folder's files (a snapshot: files absent from the folder are
  * absent from the commit), each hashed once for its sha256 and git blob id and stored once by content.
- * Symlinks are followed, so a snapshot folder of the Hub cache imports as the files it shows; `.git`
- * and the `.cache/huggingface` bookkeeping of local downloads are skipped.
+ * Symlinks to files are followed, so a snapshot folder of the Hub cache imports as the files it shows
+ * (symlinks to folders are not, as git does not); `.git` and the `.cache/huggingface` bookkeeping of
+ * local downloads are skipped at any depth.
  */
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
@@ -12,6 +13,7 @@ import { InvalidArgumentError } from "../core/errors.js";
 import { digestFile, lfsPointerOid } from "../core/hash.js";
 import type { OnProgress } from "../core/progress.js";
 import type { RepoId } from "../hub/repo-id.js";
+import { AlreadyInStoreError } from "./errors.js";
 import type { Commit, StoredFile } from "./store/commit.js";
 import { assertRefName } from "./store/keys.js";
 import { defaultLfsPatterns, isLfsFile } from "./store/lfs-rules.js";
@@ -41,17 +43,31 @@ export interface ImportFolderResult {
   storedBytes: number;
 }
 
-const SKIPPED_FOLDERS = new Set([".git", `.cache${sep}huggingface`]);
+/** Folders that are bookkeeping, not content, at any depth (as `huggingface_hub`'s upload ignores them). */
+function isSkipped(parts: readonly string[]): boolean {
+  return parts.some((part, i) => part === ".git" || (part === ".cache" && parts[i + 1] === "huggingface"));
+}
 
-/** The folder's files as repo paths (with `/`), sorted, following symlinks. */
+/** The folder's files as repo paths (with `/`), sorted. Symlinks to files count as the files. */
 async function listFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
     const path = relative(folder, join(entry.parentPath, entry.name));
-    if ([...SKIPPED_FOLDERS].some((skip) => path === skip || path.startsWith(`${skip}${sep}`))) continue;
-    const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(join(folder, path))).isFile());
-    if (isFile) files.push(path.split(sep).join("/"));
+    const parts = path.split(sep);
+    if (isSkipped(parts)) continue;
+    if (entry.isSymbolicLink()) {
+      const target = await stat(join(folder, path)).catch(() => undefined);
+      if (!target) {
+        throw new InvalidArgumentError(
+          `${join(folder, path)} is a symlink to nothing; remove it or fix it, then import again.`,
+        );
+      }
+      if (!target.isFile()) continue;
+    } else if (!entry.isFile()) {
+      continue;
+    }
+    files.push(parts.join("/"));
   }
   return files.sort();
 }
@@ -69,7 +85,8 @@ export async function importFolder(
 
   const paths = await listFiles(folder);
   const patterns = defaultLfsPatterns(repo.type);
-  const files: Record<string, StoredFile> = {};
+  // A Map, not an object: a file named `__proto__` must be a file like any other.
+  const files = new Map<string, StoredFile>();
   let newBlobs = 0;
   let storedBytes = 0;
   let hashed = 0;
@@ -80,12 +97,12 @@ export async function importFolder(
         const source = join(folder, path);
         const digest = await digestFile(source, options.signal);
         const lfs = isLfsFile(path, digest.size, patterns);
-        files[path] = {
+        files.set(path, {
           size: digest.size,
           sha256: digest.sha256,
           gitOid: lfs ? lfsPointerOid(digest.sha256, digest.size) : digest.gitBlobOid,
           lfs,
-        };
+        });
         if (!(await store.hasBlob(digest.sha256))) {
           await store.putBlob(digest.sha256, { file: source });
           newBlobs++;
@@ -97,13 +114,20 @@ export async function importFolder(
   );
 
   let createdRepo = false;
-  if (!(await store.getRepo(repo))) {
-    await store.createRepo(repo, { private: options.private, gated: options.gated });
-    createdRepo = true;
+  if (!(await store.getRepo(repo, { fresh: true }))) {
+    try {
+      await store.createRepo(repo, { private: options.private, gated: options.gated });
+      createdRepo = true;
+    } catch (error) {
+      // Another import created it meanwhile: commit on top of that.
+      if (!(error instanceof AlreadyInStoreError)) throw error;
+    }
   }
-  const head = await store.readRef(repo, "heads", branch);
+  const fresh = { fresh: true };
+  const head = await store.readRef(repo, "heads", branch, fresh);
   const parent =
-    head ?? (branch === DEFAULT_BRANCH ? undefined : await store.readRef(repo, "heads", DEFAULT_BRANCH));
+    head ??
+    (branch === DEFAULT_BRANCH ? undefined : await store.readRef(repo, "heads", DEFAULT_BRANCH, fresh));
   const folderName = folder.split(sep).filter(Boolean).pop() ?? folder;
   const commit = await store.commit(
     repo,
@@ -114,7 +138,7 @@ export async function importFolder(
       date: new Date().toISOString(),
       title: options.title ?? `Import ${folderName}`,
       message: options.message ?? "",
-      files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      files: Object.fromEntries([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     },
     head,
   );

@@ -61,6 +61,8 @@ export async function startSampleHub(): Promise<SampleHub> {
   for (let i = 0; i < MANY_FILES; i++) {
     await writeFile(join(many, "shards", `part-${String(i).padStart(4, "0")}.txt`), `${i}\n`);
   }
+  // An empty file with an LFS extension: the Hub keeps it regular, and clients probe it with a range.
+  await writeFile(join(many, "empty.bin"), "");
   await importFolder(store, many, MANY);
 
   const server = await startHubServer(

@@ -32,7 +32,7 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     logger: options.logRequests ?? false,
     bodyLimit: options.bodyLimit ?? 1 << 20,
     // Repo paths can be long; a URL is still bounded by Node's header size limit.
-    routerOptions: { maxParamLength: 4096 },
+    routerOptions: { maxParamLength: 4096, querystringParser: firstValues },
     exposeHeadRoutes: false,
     // On close, answer what is in flight and drop idle keep-alive sockets, so shutdown drains.
     forceCloseConnections: "idle",
@@ -70,6 +70,18 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     registerResolveRoutes(scope, deps);
   });
   return app;
+}
+
+/**
+ * Query strings with one value per name, the first where a name repeats: clients repeat names the server
+ * does not read (`expand=a&expand=b`), and a repeated name it does read must not turn into an array.
+ */
+function firstValues(query: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(query)) {
+    if (!Object.hasOwn(values, name)) Object.defineProperty(values, name, { value, enumerable: true });
+  }
+  return values;
 }
 
 export interface StartedHubServer {

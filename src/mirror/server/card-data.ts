@@ -28,7 +28,7 @@ export async function cardDataOf(
   view: CommitView,
 ): Promise<Record<string, unknown> | undefined> {
   if (cache.has(view)) return cache.get(view);
-  const readme = view.commit.files["README.md"];
+  const readme = view.tree.file("README.md");
   let card: Record<string, unknown> | undefined;
   if (readme && readme.size <= README_LIMIT) {
     const bytes = await store.readBlobBytes(readme.sha256);

@@ -53,6 +53,13 @@ describe("@huggingface/hub against wharf serve", () => {
     expect(info?.etag).toBe(`"${createHash("sha256").update(expected).digest("hex")}"`);
   });
 
+  it("downloads an empty file", async () => {
+    const repo = { type: "dataset", name: "vega/many-files" } as const;
+    expect((await fileDownloadInfo({ repo, path: "empty.bin", hubUrl }))?.size).toBe(0);
+    const blob = await downloadFile({ repo, path: "empty.bin", hubUrl });
+    expect(blob?.size).toBe(0);
+  });
+
   it("lists files recursively and asks paths-info", async () => {
     const entries = await collect(listFiles({ repo: flights, recursive: true, hubUrl }));
     expect(entries.map((entry) => entry.path).sort()).toEqual(["README.md", "data", parquetPath]);

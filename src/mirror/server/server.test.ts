@@ -103,6 +103,49 @@ describe("resolve", () => {
     expect(outside.headers["content-range"]).toBe(`bytes */${csv.length}`);
   });
 
+  it("serves an empty file whole to a range probe, and ignores a reversed range", async () => {
+    const probe = await raw("GET", "/datasets/vega/many-files/resolve/main/empty.bin", {
+      range: "bytes=0-0",
+    });
+    expect([probe.status, probe.headers["content-length"], probe.headers["content-range"]]).toEqual([
+      200,
+      "0",
+      "bytes */0",
+    ]);
+    expect(probe.headers.etag).toBe('"e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"');
+    const reversed = await raw("GET", csvPath, { range: "bytes=5-3" });
+    expect(reversed.status).toBe(200);
+    expect(reversed.body.equals(csv)).toBe(true);
+  });
+
+  it("finds no file where a path names what every object inherits", async () => {
+    for (const name of ["constructor", "__proto__", "toString"]) {
+      const answer = await raw("HEAD", `/datasets/vega/seattle-weather/resolve/main/${name}`);
+      expect([answer.status, answer.headers["x-error-code"]], name).toEqual([404, "EntryNotFound"]);
+    }
+    const info = await raw(
+      "POST",
+      "/api/datasets/vega/seattle-weather/paths-info/main",
+      { "content-type": "application/json" },
+      JSON.stringify({ paths: ["constructor", "hasOwnProperty"] }),
+    );
+    expect(info.json()).toEqual([]);
+  });
+
+  it("answers a revision that is only a folder of refs as missing, not as a failure", async () => {
+    const repo = { type: "dataset" as const, namespace: "vega", name: "seattle-weather" };
+    // feature/x exists, so "feature" is a folder of branches.
+    const answer = await raw("HEAD", csvPath.replace("/main/", "/feature/"));
+    expect([answer.status, answer.headers["x-error-code"]]).toEqual([404, "RevisionNotFound"]);
+    const head = (await hub.store.resolveRevision(repo, "main")) as string;
+    await expect(hub.store.setRef(repo, "heads", "feature", undefined, head)).rejects.toThrow(
+      /clash with the branch feature\/x/,
+    );
+    await expect(hub.store.setRef(repo, "heads", "main/sub", undefined, head)).rejects.toThrow(
+      /clash with the branch main/,
+    );
+  });
+
   it("serves an LFS file's pointer text under /raw/", async () => {
     const answer = await raw("GET", parquetPath.replace("/resolve/", "/raw/"));
     const sha = createHash("sha256").update(parquet).digest("hex");
@@ -344,6 +387,7 @@ describe("api", () => {
       "GET",
       new URL(/<([^>]+)>/.exec(link)?.[1] ?? "").pathname + new URL(/<([^>]+)>/.exec(link)?.[1] ?? "").search,
     );
+    expect((await raw("GET", "/api/models/vega/cars-regressor/commits/main?p=100")).status).toBe(400);
     expect(second.json<Array<{ title: string }>>().map((c) => c.title)).toEqual([
       "Step 4",
       "Step 3",
@@ -361,6 +405,10 @@ describe("api", () => {
     expect(await ids("?search=WEATHER")).toEqual(["vega/seattle-weather"]);
     expect(await ids("?author=team")).toEqual([]);
     expect(await ids("?limit=2")).toEqual(["vega/flights", "vega/many-files"]);
+    const limited = await raw("GET", "/api/datasets?limit=2");
+    expect(limited.headers.link).toMatch(/cursor=2.*rel="next"/);
+    expect(await ids("?search=weather&search=flights")).toEqual(["vega/seattle-weather"]);
+    expect(await ids("?sort=trendingScore&author=team")).toEqual([]);
     expect(await ids("?sort=id&direction=-1&limit=1")).toEqual(["vega/seattle-weather"]);
     expect((await raw("GET", "/api/datasets?sort=stars")).status).toBe(400);
     expect((await raw("GET", "/api/models")).json<Array<{ id: string }>>().map((r) => r.id)).toEqual([

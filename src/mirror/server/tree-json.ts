@@ -8,8 +8,11 @@ import { type Commit, lfsPointerSize } from "../store/commit.js";
 import type { CommitView, RepoStore } from "../store/repo-store.js";
 import type { TreeEntry } from "../store/repo-tree.js";
 
-/** How far back `lastCommit` looks; older changes are credited to the oldest commit it reached. */
-const MAX_HISTORY_WALK = 1000;
+/**
+ * How far back `lastCommit` looks; older changes are credited to the oldest commit it reached. Each step
+ * reads a whole commit, so the bound keeps one request's work (and the commit cache's churn) small.
+ */
+const MAX_HISTORY_WALK = 100;
 
 export interface LastCommitJson {
   id: string;

@@ -16,9 +16,10 @@ import type { ByteRange, ObjectInfo, ObjectSource, ObjectStore } from "./object-
 const LOCK_SUFFIX = ".wharf-lock";
 const TEMPORARY_SUFFIX = ".wharf-tmp";
 
+/** The errors that mean "no object at this key": nothing there, or a folder of longer keys. */
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === "ENOENT" || code === "ENOTDIR";
+  return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
 }
 
 export class FsObjectStore implements ObjectStore {

@@ -1,5 +1,5 @@
 /**
- * Which files a Hub repo keeps in LFS: those over 10 MB, and those that the `.gitattributes` the Hub
+ * Which files a Hub repo keeps in LFS: those over 10 MB, and (unless empty) those that the `.gitattributes` the Hub
  * writes into every new repo sends to LFS by name (model weights, archives, columnar data; dataset repos
  * add audio, images and video). An LFS file's git oid is that of its pointer text, and clients download
  * it by its sha256; so the rule decides what `ETag`, tree entries and paths-info say about the file.
@@ -83,6 +83,8 @@ export function defaultLfsPatterns(type: RepoType): readonly string[] {
  * slash matches the file's name in any folder; one with a slash matches the whole path.
  */
 export function isLfsFile(path: string, size: number, patterns: readonly string[]): boolean {
+  // The Hub keeps empty files regular whatever their name.
+  if (size === 0) return false;
   if (size > LFS_SIZE_THRESHOLD) return true;
   const name = path.slice(path.lastIndexOf("/") + 1);
   return patterns.some((pattern) => fnmatch(pattern.includes("/") ? path : name, pattern));

@@ -55,25 +55,37 @@ export interface CommitView {
   tree: RepoTree;
 }
 
+export interface ReadOptions {
+  /** Read the store itself, not a copy kept for `metadataTtlMs` (before a write that depends on it). */
+  fresh?: boolean;
+}
+
 export interface RepoStoreOptions {
   /** How long repo records and refs read from the store are trusted, in ms (default 1000). */
   metadataTtlMs?: number;
-  /** Commits kept in memory (default 512). */
-  cachedCommits?: number;
+  /**
+   * Files, summed over the commits kept in memory (default 250,000: about 80 MB). The most recently
+   * used commit is kept whatever its size.
+   */
+  cachedFiles?: number;
 }
 
 export class RepoStore {
   private readonly metadataTtlMs: number;
-  private readonly cachedCommits: number;
+  private readonly cachedFiles: number;
   private readonly metadata = new Map<string, { value: unknown; until: number }>();
+  /** Commits by key, least recently used first, and the files they hold in all. */
   private readonly commits = new Map<string, CommitView>();
+  private filesInCache = 0;
+  /** Commits being read now, so that concurrent requests for one commit read and parse it once. */
+  private readonly loading = new Map<string, Promise<CommitView | undefined>>();
 
   constructor(
     readonly objects: ObjectStore,
     options: RepoStoreOptions = {},
   ) {
     this.metadataTtlMs = options.metadataTtlMs ?? 1000;
-    this.cachedCommits = options.cachedCommits ?? 512;
+    this.cachedFiles = options.cachedFiles ?? 250_000;
   }
 
   /** A store in a folder. */
@@ -83,8 +95,13 @@ export class RepoStore {
 
   // Repos
 
-  async getRepo(repo: RepoId): Promise<RepoRecord | undefined> {
-    return this.cachedJson<RepoRecord>(repoRecordKey(repo));
+  /** The repo's record; `fresh` reads the store rather than a copy up to `metadataTtlMs` old. */
+  async getRepo(repo: RepoId, options: ReadOptions = {}): Promise<RepoRecord | undefined> {
+    return this.cachedMetadata(
+      repoRecordKey(repo),
+      options,
+      (bytes) => JSON.parse(bytes.toString("utf8")) as RepoRecord,
+    );
   }
 
   async createRepo(repo: RepoId, options: { private?: boolean; gated?: Gated } = {}): Promise<RepoRecord> {
@@ -156,9 +173,15 @@ export class RepoStore {
     return refs;
   }
 
-  async readRef(repo: RepoId, kind: RefKind, name: string): Promise<string | undefined> {
+  /** The commit a branch or tag points to; `fresh` reads the store rather than a recent copy. */
+  async readRef(
+    repo: RepoId,
+    kind: RefKind,
+    name: string,
+    options: ReadOptions = {},
+  ): Promise<string | undefined> {
     if (!isValidRefName(name)) return undefined;
-    return this.cachedMetadata(refKey(repo, kind, name), (bytes) => bytes.toString("utf8").trim());
+    return this.cachedMetadata(refKey(repo, kind, name), options, (bytes) => bytes.toString("utf8").trim());
   }
 
   /**
@@ -173,6 +196,7 @@ export class RepoStore {
     next: string | undefined,
   ): Promise<void> {
     const key = refKey(repo, kind, name);
+    if (expected === undefined && next !== undefined) await this.assertNoRefClash(repo, kind, name);
     const swapped = await this.objects.compareAndSwap(
       key,
       expected,
@@ -185,6 +209,29 @@ export class RepoStore {
         expected === undefined
           ? `The ${what} ${name} of ${repo.namespace}/${repo.name} exists already.`
           : `The ${what} ${name} of ${repo.namespace}/${repo.name} moved while it was being changed; try again.`,
+      );
+    }
+  }
+
+  /**
+   * Refuses a new ref that clashes with existing ones as git would: `release/1.0` where a `release`
+   * exists, or `release` where `release/...` refs exist (one would have to be a file and a folder).
+   */
+  private async assertNoRefClash(repo: RepoId, kind: RefKind, name: string): Promise<void> {
+    const parts = name.split("/");
+    const clashes: string[] = [];
+    for (let i = 1; i < parts.length; i++) {
+      const prefix = parts.slice(0, i).join("/");
+      if (await this.readRef(repo, kind, prefix)) clashes.push(prefix);
+    }
+    for await (const object of this.objects.list(`${refKey(repo, kind, name)}/`)) {
+      clashes.push(object.key.slice(`${repoPrefix(repo)}refs/${kind}/`.length));
+      break;
+    }
+    if (clashes.length > 0) {
+      const what = kind === "heads" ? "branch" : "tag";
+      throw new AlreadyInStoreError(
+        `The ${what} ${name} of ${repo.namespace}/${repo.name} would clash with the ${what} ${clashes[0]}; choose another name.`,
       );
     }
   }
@@ -231,14 +278,24 @@ export class RepoStore {
       this.commits.set(key, cached);
       return cached;
     }
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const load = this.loadCommit(key).finally(() => this.loading.delete(key));
+    this.loading.set(key, load);
+    return load;
+  }
+
+  private async loadCommit(key: string): Promise<CommitView | undefined> {
     const bytes = await this.objects.readBytes(key);
     if (!bytes) return undefined;
     const commit = JSON.parse(bytes.toString("utf8")) as Commit;
     const view = { commit, tree: new RepoTree(commit.files) };
     this.commits.set(key, view);
-    if (this.commits.size > this.cachedCommits) {
-      const oldest = this.commits.keys().next().value;
-      if (oldest !== undefined) this.commits.delete(oldest);
+    this.filesInCache += view.tree.size;
+    for (const [oldKey, old] of this.commits) {
+      if (this.filesInCache <= this.cachedFiles || oldKey === key) break;
+      this.commits.delete(oldKey);
+      this.filesInCache -= old.tree.size;
     }
     return view;
   }
@@ -301,14 +358,14 @@ export class RepoStore {
     return this.objects.readBytes(blobKey(sha256));
   }
 
-  private async cachedJson<T>(key: string): Promise<T | undefined> {
-    return this.cachedMetadata(key, (bytes) => JSON.parse(bytes.toString("utf8")) as T);
-  }
-
   /** A small mutable object, parsed, from memory while it is fresh; undefined when it does not exist. */
-  private async cachedMetadata<T>(key: string, parse: (bytes: Buffer) => T): Promise<T | undefined> {
+  private async cachedMetadata<T>(
+    key: string,
+    options: ReadOptions,
+    parse: (bytes: Buffer) => T,
+  ): Promise<T | undefined> {
     const cached = this.metadata.get(key);
-    if (cached && cached.until > Date.now()) return cached.value as T | undefined;
+    if (!options.fresh && cached && cached.until > Date.now()) return cached.value as T | undefined;
     const bytes = await this.objects.readBytes(key);
     const value = bytes === undefined ? undefined : parse(bytes);
     // Requests for names that do not exist also land here; a bound keeps them from filling memory.

@@ -14,10 +14,14 @@ export class RepoTree {
   /** Folder path ("" for the root) to the names directly inside it, sorted. */
   private readonly folders = new Map<string, { files: string[]; folders: string[] }>();
   private readonly oids = new Map<string, string>();
+  private readonly listings = new Map<string, readonly TreeEntry[]>();
+  private readonly fileCount: number;
 
   constructor(readonly files: Readonly<Record<string, StoredFile>>) {
     this.folders.set("", { files: [], folders: [] });
-    for (const path of Object.keys(files).sort()) {
+    const paths = Object.keys(files).sort();
+    this.fileCount = paths.length;
+    for (const path of paths) {
       const parts = path.split("/");
       let folder = "";
       for (const part of parts.slice(0, -1)) {
@@ -32,28 +36,62 @@ export class RepoTree {
     }
   }
 
+  /** How many files the commit holds. */
+  get size(): number {
+    return this.fileCount;
+  }
+
   isDirectory(path: string): boolean {
     return this.folders.has(path);
   }
 
+  /**
+   * The file at `path`, or undefined. The one way to look a path up: a path such as `constructor` or
+   * `__proto__` must not find what every object inherits.
+   */
+  file(path: string): StoredFile | undefined {
+    return Object.hasOwn(this.files, path) ? this.files[path] : undefined;
+  }
+
   /** The entry at `path`: a file, a folder, or undefined. */
   entry(path: string): TreeEntry | undefined {
-    const file = this.files[path];
+    const file = this.file(path);
     if (file) return { type: "file", path, file };
     if (this.folders.has(path)) return { type: "directory", path, oid: this.directoryOid(path) };
     return undefined;
   }
 
-  /** The entries directly in a folder (or, with `recursive`, all below it), folders first as the Hub lists. */
-  list(folder: string, recursive: boolean): TreeEntry[] {
-    const contents = this.folders.get(folder);
-    if (!contents) return [];
+  /**
+   * The entries directly in a folder (or, with `recursive`, all below it), each folder before its
+   * contents and folders before files, as the Hub lists them. Remembered per folder, so the pages of
+   * one listing do not each rebuild it.
+   */
+  list(folder: string, recursive: boolean): readonly TreeEntry[] {
+    const key = `${recursive ? "all" : "top"}:${folder}`;
+    const known = this.listings.get(key);
+    if (known) return known;
     const entries: TreeEntry[] = [];
-    for (const child of contents.folders) {
-      entries.push({ type: "directory", path: child, oid: this.directoryOid(child) });
-      if (recursive) entries.push(...this.list(child, true));
+    // Depth first with an explicit stack, not recursion: a folder holding a million files below it
+    // must not exhaust the call stack. A folder's own files come after everything in its subfolders.
+    const steps: Array<{ folder: string; files: boolean }> = [{ folder, files: false }];
+    while (steps.length > 0) {
+      const step = steps.pop() as { folder: string; files: boolean };
+      const contents = this.folders.get(step.folder);
+      if (!contents) continue;
+      if (step.files) {
+        for (const path of contents.files) entries.push(this.entry(path) as TreeEntry);
+        continue;
+      }
+      if (step.folder !== folder) {
+        entries.push({ type: "directory", path: step.folder, oid: this.directoryOid(step.folder) });
+        if (!recursive) continue;
+      }
+      steps.push({ folder: step.folder, files: true });
+      for (let i = contents.folders.length - 1; i >= 0; i--) {
+        steps.push({ folder: contents.folders[i] as string, files: false });
+      }
     }
-    for (const path of contents.files) entries.push(this.entry(path) as TreeEntry);
+    this.listings.set(key, entries);
     return entries;
   }
 
@@ -66,7 +104,7 @@ export class RepoTree {
       ...contents.files.map((path) => ({
         name: baseName(path),
         mode: "100644",
-        oid: this.files[path]?.gitOid ?? "",
+        oid: this.file(path)?.gitOid ?? "",
         sortKey: baseName(path),
       })),
       ...contents.folders.map((path) => ({

@@ -1,10 +1,12 @@
 /**
  * Repo listings: `GET /api/{models|datasets|spaces}?search=&author=&sort=&direction=&limit=`, holding
- * only the repos the caller may see, paged with `cursor` and a `Link` header (unless `limit` caps the
- * answer). `search` matches the id case-insensitively; `sort` takes `id`, `createdAt`, `lastModified`,
- * `downloads` or `likes`, descending unless `direction=1` (ids ascend unless `direction=-1`).
+ * only the repos the caller may see, paged with `cursor` and a `Link` header on every page but the last
+ * (`limit` sets the page size; Python's and JS's clients follow `Link` and stop at their own limit). `search` matches the
+ * id case-insensitively; `sort` takes `id`, `createdAt`, `lastModified`, `downloads`, `likes` or
+ * `trendingScore`, descending unless `direction=1` (ids ascend unless `direction=-1`).
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import pLimit from "p-limit";
 import { repoIdString } from "../../../hub/repo-id.js";
 import { DEFAULT_BRANCH, type RepoRecord } from "../../store/repo-store.js";
 import { callerOf, nextLink, type ServerDeps, typeFromPlural } from "../context.js";
@@ -32,6 +34,8 @@ export function registerListingRoutes(app: FastifyInstance, deps: ServerDeps): v
       const start = Number.parseInt(request.query.cursor ?? "0", 10);
       if ((limit !== undefined && !(limit > 0)) || !(start >= 0))
         throw badRequest("Invalid limit or cursor.");
+      const keyOf = SORT_KEYS[sort];
+      if (!keyOf) throw badRequest(`Cannot sort by ${sort}: use ${Object.keys(SORT_KEYS).join(", ")}.`);
 
       const needle = search?.toLowerCase();
       const visible = (await deps.store.listRepos(type)).filter(
@@ -40,20 +44,25 @@ export function registerListingRoutes(app: FastifyInstance, deps: ServerDeps): v
           (author === undefined || record.namespace === author) &&
           (needle === undefined || repoIdString(record).toLowerCase().includes(needle)),
       );
-      const listed: ListedRepo[] = await Promise.all(
-        visible.map(async (record) => {
-          const sha = await deps.store.readRef(record, "heads", DEFAULT_BRANCH);
-          const commit = sha ? await deps.store.getCommit(record, sha) : undefined;
-          return { record, sha, lastModified: commit?.date };
-        }),
-      );
-      sortRepos(listed, sort, direction);
+      // Head commits are read only where needed: for every repo when sorting by them, else for the page.
+      const limitReads = pLimit(16);
+      const withHead = (repos: RepoRecord[]) =>
+        Promise.all(repos.map((record) => limitReads(() => headOf(deps, record))));
+      let listed: ListedRepo[] =
+        sort === "lastModified" ? await withHead(visible) : visible.map((record) => ({ record }));
+      const descending = direction === undefined ? sort !== "id" : direction === "-1";
+      listed.sort((a, b) => {
+        const [x, y] = [keyOf(a), keyOf(b)];
+        const order = x < y ? -1 : x > y ? 1 : 0;
+        return descending ? -order : order;
+      });
 
       const pageSize = Math.min(limit ?? PAGE_SIZE, PAGE_SIZE);
-      const page = listed.slice(start, start + pageSize);
-      if (limit === undefined && start + pageSize < listed.length) {
+      listed = listed.slice(start, start + pageSize);
+      if (start + pageSize < visible.length) {
         reply.header("link", nextLink(deps, request, { cursor: String(start + pageSize) }));
       }
+      const page = sort === "lastModified" ? listed : await withHead(listed.map((repo) => repo.record));
       return page.map(({ record, sha, lastModified }) => ({
         _id: record.objectId,
         id: repoIdString(record),
@@ -73,20 +82,18 @@ export function registerListingRoutes(app: FastifyInstance, deps: ServerDeps): v
   );
 }
 
-function sortRepos(repos: ListedRepo[], sort: string, direction: string | undefined): void {
-  const keyOf: Record<string, (repo: ListedRepo) => string | number> = {
-    id: (repo) => repoIdString(repo.record).toLowerCase(),
-    createdAt: (repo) => repo.record.createdAt,
-    lastModified: (repo) => repo.lastModified ?? "",
-    downloads: () => 0,
-    likes: () => 0,
-  };
-  const key = keyOf[sort];
-  if (!key) throw badRequest(`Cannot sort by ${sort}: use id, createdAt, lastModified, downloads or likes.`);
-  const descending = direction === undefined ? sort !== "id" : direction === "-1";
-  repos.sort((a, b) => {
-    const [x, y] = [key(a), key(b)];
-    const order = x < y ? -1 : x > y ? 1 : 0;
-    return descending ? -order : order;
-  });
+async function headOf(deps: ServerDeps, record: RepoRecord): Promise<ListedRepo> {
+  const sha = await deps.store.readRef(record, "heads", DEFAULT_BRANCH);
+  const commit = sha ? await deps.store.getCommit(record, sha) : undefined;
+  return { record, sha, lastModified: commit?.date };
 }
+
+/** What each `sort` orders by; the Hub's popularity sorts are all 0 here (no downloads, likes or trends). */
+const SORT_KEYS: Record<string, (repo: ListedRepo) => string | number> = {
+  id: (repo) => repoIdString(repo.record).toLowerCase(),
+  createdAt: (repo) => repo.record.createdAt,
+  lastModified: (repo) => repo.lastModified ?? "",
+  downloads: () => 0,
+  likes: () => 0,
+  trendingScore: () => 0,
+};

@@ -8,6 +8,8 @@ import { nextLink, openRepo, openRevision, type ServerDeps, typeFromPlural } fro
 import { badRequest } from "../hub-error.js";
 
 const COMMITS_PER_PAGE = 50;
+/** How deep the history may be paged: each page walks every commit before it. */
+const MAX_PAGES = 100;
 
 interface Params {
   kind: string;
@@ -43,7 +45,9 @@ export function registerRefsAndCommitsRoutes(app: FastifyInstance, deps: ServerD
       const open = await openRepo(deps, request, typeFromPlural(kind), namespace, name);
       const view = await openRevision(deps, open, revision);
       const page = Number.parseInt(request.query.p ?? "0", 10);
-      if (!Number.isSafeInteger(page) || page < 0) throw badRequest("Invalid page number p.");
+      if (!Number.isSafeInteger(page) || page < 0 || page >= MAX_PAGES) {
+        throw badRequest(`Invalid page number p: pages 0 to ${MAX_PAGES - 1} can be listed.`);
+      }
       // One more than a page, to know whether another page follows.
       const commits = await deps.store.history(
         open.repo,

@@ -61,7 +61,7 @@ async function download(
   const open = await openRepo(deps, request, type, namespace, name);
   const view = await openRevision(deps, open, revision);
   const path = cleanRepoPath(request.params["*"]);
-  const file = view.commit.files[path];
+  const file = view.tree.file(path);
   if (!file) throw entryNotFound(path, view.commit.id);
 
   const content = served(file, raw);
@@ -85,6 +85,9 @@ async function download(
   if (range) {
     reply.code(206);
     reply.header("content-range", `bytes ${range.start}-${range.end}/${content.size}`);
+  } else if (content.size === 0 && request.headers.range !== undefined) {
+    // @huggingface/hub probes with `Range: bytes=0-0` and reads the size from Content-Range alone.
+    reply.header("content-range", "bytes */0");
   }
   reply.header("content-length", length);
   if (request.method === "HEAD") return reply.send();
