@@ -104,7 +104,7 @@ export async function importFolder(
           lfs,
         });
         if (!(await store.hasBlob(digest.sha256))) {
-          await store.putBlob(digest.sha256, { file: source });
+          await store.putBlob(digest.sha256, { file: source, sha256: digest.sha256 });
           newBlobs++;
           storedBytes += digest.size;
         }

@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InvalidArgumentError } from "../../core/errors.js";
+import { FileChangedError, InvalidArgumentError } from "../../core/errors.js";
 import { FsObjectStore } from "./fs-object-store.js";
 
 let root: string;
@@ -37,6 +38,24 @@ describe("FsObjectStore", () => {
       await store.put("blobs/x", { file: source });
       expect((await store.readBytes("blobs/x"))?.equals(Buffer.alloc(100_000, 7))).toBe(true);
       expect(await readdir(join(root, "blobs"))).toEqual(["x"]);
+    } finally {
+      await rm(source, { force: true });
+    }
+  });
+
+  it("refuses to store a copied file whose bytes are not the ones hashed", async () => {
+    const source = join(root, "..", `changed-${Date.now()}.bin`);
+    await writeFile(source, "now\n");
+    try {
+      const then = createHash("sha256").update("then\n").digest("hex");
+      await expect(store.put("blobs/y", { file: source, sha256: then })).rejects.toBeInstanceOf(
+        FileChangedError,
+      );
+      expect(await store.head("blobs/y")).toBeUndefined();
+      expect(await store.children("blobs/")).toEqual([]);
+      const now = createHash("sha256").update("now\n").digest("hex");
+      await store.put("blobs/y", { file: source, sha256: now });
+      expect((await store.readBytes("blobs/y"))?.toString()).toBe("now\n");
     } finally {
       await rm(source, { force: true });
     }

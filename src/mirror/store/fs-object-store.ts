@@ -4,12 +4,13 @@
  * compares and writes. Keys come from `RepoStore`, which builds them from validated names; this class
  * still refuses a key that could leave the root.
  */
-import { randomBytes } from "node:crypto";
-import { constants, createReadStream } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { constants, createReadStream, createWriteStream } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import type { Readable } from "node:stream";
-import { InvalidArgumentError } from "../../core/errors.js";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { FileChangedError, InvalidArgumentError } from "../../core/errors.js";
 import { withLock } from "../../core/lock.js";
 import type { ByteRange, ObjectInfo, ObjectSource, ObjectStore } from "./object-store.js";
 
@@ -81,7 +82,9 @@ export class FsObjectStore implements ObjectStore {
     const temporary = `${path}.${randomBytes(4).toString("hex")}${TEMPORARY_SUFFIX}`;
     await mkdir(dirname(path), { recursive: true });
     try {
-      if (typeof source === "object" && "file" in source) {
+      if (typeof source === "object" && "file" in source && source.sha256 !== undefined) {
+        await copyVerified(source.file, temporary, source.sha256);
+      } else if (typeof source === "object" && "file" in source) {
         // A reflink where the file system offers one; a copy otherwise.
         await copyFile(source.file, temporary, constants.COPYFILE_FICLONE);
       } else {
@@ -156,6 +159,24 @@ export class FsObjectStore implements ObjectStore {
       else await this.put(key, next);
       return true;
     });
+  }
+}
+
+/** Copies a file, hashing the bytes as they pass; refuses the copy unless they hash to `sha256`. */
+async function copyVerified(source: string, target: string, sha256: string): Promise<void> {
+  const hash = createHash("sha256");
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  await pipeline(createReadStream(source, { highWaterMark: 1 << 20 }), hashing, createWriteStream(target));
+  const copied = hash.digest("hex");
+  if (copied !== sha256) {
+    throw new FileChangedError(
+      `${source} changed while it was being imported (sha256 ${sha256} when hashed, ${copied} when copied); import it again once it is written.`,
+    );
   }
 }
 

@@ -18,8 +18,12 @@ export interface ByteRange {
   end: number;
 }
 
-/** What `put` accepts: bytes, or a local file to copy in (a blob being imported). */
-export type ObjectSource = Uint8Array | string | { file: string };
+/**
+ * What `put` accepts: bytes, or a local file to copy in (a blob being imported). With `sha256`, the
+ * copy is refused (FileChangedError, nothing stored) unless the bytes copied hash to it, so a file that
+ * changes between hashing and copying cannot put wrong bytes under a content address.
+ */
+export type ObjectSource = Uint8Array | string | { file: string; sha256?: string };
 
 export interface ObjectStore {
   /** A short description for messages: the folder, or the bucket and prefix. */
