@@ -1,6 +1,8 @@
 /**
  * bench/serve: `wharf serve` against nginx (Debian's, the peer) serving the same bytes as static files,
- * in the same run, each in its own processes, one server process each (nginx: one worker).
+ * in the same run, each in its own processes, one server process each (nginx: one worker), each server
+ * pinned to one CPU and the clients to the other (taskset), so the figures do not depend on how the
+ * scheduler happens to place them.
  * - `HEAD .../resolve/main/README.md` requests per second, 64 keep-alive connections, after a warm-up the
  *   median of three 5 s runs (`ab -i`, from
  *   apache2-utils: autocannon and wrk wait for a body after a HEAD answer and measure nothing)
@@ -20,12 +22,15 @@ import { FsObjectStore } from "../src/mirror/store/fs-object-store.js";
 import { blobKey } from "../src/mirror/store/keys.js";
 import { RepoStore } from "../src/mirror/store/repo-store.js";
 import { ensureRandomFile } from "./support/files.js";
-import { startServer, timeCommand, watchMemory } from "./support/processes.js";
+import { onCpus, startServer, timeCommand, watchMemory } from "./support/processes.js";
 import { median, printTable, type Row } from "./support/report.js";
 
 const GIB = 1024 ** 3;
 const RUNS = 3;
 const CLIENTS = 8;
+/** Each server runs on one CPU and the clients on another, so neither takes turns with the other. */
+const SERVER_CPU = "1";
+const CLIENT_CPU = "0";
 const work = join(import.meta.dirname, "..", ".bench-tmp", "serve");
 const repoPath = "datasets/bench/serve/resolve/main";
 
@@ -69,6 +74,8 @@ async function prepare(): Promise<{ store: string; staticRoot: string }> {
   for (const [path, file] of Object.entries(commit.files)) {
     await link(objects.pathOf(blobKey(file.sha256)), join(staticRoot, repoPath, path));
   }
+  // Write the copied gigabyte out now: the kernel flushing it during a measurement takes CPU from it.
+  execFileSync("sync");
   return { store, staticRoot };
 }
 
@@ -99,7 +106,9 @@ http {
 }
 `,
   );
-  const child = spawn(nginx, ["-c", config, "-p", temp], { stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(...onCpus(SERVER_CPU, nginx, ["-c", config, "-p", temp]), {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let tries = 0; ; tries++) {
     const up = await fetch(`${url}/${repoPath}/README.md`, { method: "HEAD" }).then(
@@ -115,13 +124,19 @@ http {
 
 /** Requests per second of `ab -i` (HEAD) on one URL with 64 keep-alive connections for `seconds`. */
 function abRate(ab: string, url: string, seconds: number): number {
-  const output = execFileSync(
-    ab,
-    ["-q", "-i", "-k", "-c", "64", "-t", String(seconds), "-n", "100000000", url],
-    {
-      encoding: "utf8",
-    },
-  );
+  const [command, args] = onCpus(CLIENT_CPU, ab, [
+    "-q",
+    "-i",
+    "-k",
+    "-c",
+    "64",
+    "-t",
+    String(seconds),
+    "-n",
+    "100000000",
+    url,
+  ]);
+  const output = execFileSync(command, args, { encoding: "utf8" });
   const failed = Number(/Failed requests:\s+(\d+)/.exec(output)?.[1] ?? Number.NaN);
   const non2xx = Number(/Non-2xx responses:\s+(\d+)/.exec(output)?.[1] ?? 0);
   if (failed !== 0 || non2xx !== 0) throw new Error(`${url}: ${failed} failed, ${non2xx} not 2xx\n${output}`);
@@ -140,7 +155,9 @@ async function getThroughput(url: string): Promise<number> {
   for (let run = -1; run < RUNS; run++) {
     const started = performance.now();
     await Promise.all(
-      Array.from({ length: CLIENTS }, () => timeCommand("curl", ["-s", "-f", "-o", "/dev/null", url])),
+      Array.from({ length: CLIENTS }, () =>
+        timeCommand(...onCpus(CLIENT_CPU, "curl", ["-s", "-f", "-o", "/dev/null", url])),
+      ),
     );
     if (run >= 0) rates.push((CLIENTS * GIB) / 2 ** 20 / ((performance.now() - started) / 1000));
   }
@@ -152,7 +169,7 @@ async function main(): Promise<void> {
   const ab = ensureTool(["/usr/bin/ab"], "apache2-utils");
   const { store, staticRoot } = await prepare();
   const cli = join(import.meta.dirname, "..", "dist", "cli", "main.js");
-  const wharf = await startServer(cli, ["serve", "--store", store, "--port", "0"]);
+  const wharf = await startServer(cli, ["serve", "--store", store, "--port", "0"], SERVER_CPU);
   const nginx = await startNginx(nginxBinary, staticRoot);
   const wharfMemory = watchMemory(wharf.process.pid ?? 0);
   const nginxMemory = watchMemory(nginx.pid);
@@ -195,7 +212,7 @@ async function main(): Promise<void> {
       },
     ];
     printTable(
-      `bench/serve (one server process each; HEAD: ab -i, median of ${RUNS} 5 s runs; GET: median of ${RUNS} rounds of ${CLIENTS} curl processes after a warm-up round)`,
+      `bench/serve (one server process each, pinned to CPU ${SERVER_CPU}, clients on CPU ${CLIENT_CPU}; HEAD: ab -i, median of ${RUNS} 5 s runs; GET: median of ${RUNS} rounds of ${CLIENTS} curl processes after a warm-up round)`,
       rows,
     );
   } finally {

@@ -1,13 +1,30 @@
 /** Child processes for benchmarks: a server that prints its URL, and timed commands. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 
-/** Starts a Node script that prints its URL (the first `http://...` on stdout) and waits for it. */
+/**
+ * A command line run on the given CPUs (`taskset -c`), so that a server and the client measuring it do
+ * not take turns on one core; unchanged where taskset is missing or there is a single CPU.
+ */
+export function onCpus(cpus: string, command: string, args: string[]): [string, string[]] {
+  if (availableParallelism() < 2 || !existsSync("/usr/bin/taskset")) return [command, args];
+  return ["/usr/bin/taskset", ["-c", cpus, command, ...args]];
+}
+
+/**
+ * Starts a Node script that prints its URL (the first `http://...` on stdout) and waits for it; with
+ * `cpus`, pinned to those CPUs.
+ */
 export async function startServer(
   script: string,
   args: string[],
+  cpus?: string,
 ): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const [command, commandArgs] = cpus
+    ? onCpus(cpus, process.execPath, [script, ...args])
+    : [process.execPath, [script, ...args]];
+  const child = spawn(command, commandArgs, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {
     let printed = "";
     child.stdout?.on("data", (chunk: Buffer) => {

@@ -4,7 +4,7 @@
  * rules, path traversal.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, readlink } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -425,6 +425,31 @@ describe("limits", () => {
     expect(answer instanceof Error ? answer.message : answer.status).toSatisfy(
       (outcome: unknown) => outcome === 431 || /socket hang up|ECONNRESET/.test(String(outcome)),
     );
+  });
+});
+
+describe("aborted downloads", () => {
+  it("closes the blob when a client goes away mid-download", async () => {
+    const sha = createHash("sha256").update(parquet).digest("hex");
+    const blob = hub.store.blobPath(sha) as string;
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: parquetPath, agent: false }, (res) => {
+        res.once("data", () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on("error", (error) => (req.destroyed ? undefined : reject(error)));
+      req.end();
+    });
+    let open = 1;
+    for (let tries = 0; tries < 50 && open > 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const fds = await readdir("/proc/self/fd");
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")));
+      open = targets.filter((target) => target === blob).length;
+    }
+    expect(open).toBe(0);
   });
 });
 

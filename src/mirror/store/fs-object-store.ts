@@ -42,6 +42,10 @@ export class FsObjectStore implements ObjectStore {
     return join(this.root, key);
   }
 
+  localPath(key: string): string {
+    return this.pathOf(key);
+  }
+
   async read(key: string, range?: ByteRange): Promise<Readable | undefined> {
     const path = this.pathOf(key);
     // Open first, so a missing object is an answer and not an error event on a stream.

@@ -36,6 +36,11 @@ export interface ObjectStore {
   /** Writes the object whole; readers see the old bytes or the new, never a mix. */
   put(key: string, source: ObjectSource): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * The local file that holds the object, when the store is a folder, so a server can send it without
+   * a stream. Stores elsewhere (S3) leave this out.
+   */
+  localPath?(key: string): string;
   /** Every object whose key starts with `prefix`, in key order. */
   list(prefix: string): AsyncIterable<ObjectInfo>;
   /**

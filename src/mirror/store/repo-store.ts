@@ -354,6 +354,11 @@ export class RepoStore {
     return this.objects.read(blobKey(sha256), range);
   }
 
+  /** The local file holding a blob, when the store is a folder (see `ObjectStore.localPath`). */
+  blobPath(sha256: string): string | undefined {
+    return this.objects.localPath?.(blobKey(sha256));
+  }
+
   async readBlobBytes(sha256: string): Promise<Buffer | undefined> {
     return this.objects.readBytes(blobKey(sha256));
   }

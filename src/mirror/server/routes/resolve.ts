@@ -3,7 +3,8 @@
  * and `/raw/` (the file as git stores it: the LFS pointer text for an LFS file). Answers carry what Hub
  * clients read: `X-Repo-Commit`, a quoted `ETag` (git blob id, or sha256 for LFS content),
  * `Content-Length`, `Accept-Ranges`; `Range` gets 206 with `Content-Range`, or 416. The path is looked
- * up in the commit's file map, never joined onto a disk path; the content streams from the blob.
+ * up in the commit's file map, never joined onto a disk path; the content comes from the blob (sent from
+ * the file through reused buffers when the store is a folder, streamed otherwise).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { lfsPointerText } from "../../../core/hash.js";
@@ -12,6 +13,7 @@ import type { StoredFile } from "../../store/commit.js";
 import { readRangeHeader } from "../byte-range.js";
 import { cleanRepoPath, openRepo, openRevision, type ServerDeps } from "../context.js";
 import { entryNotFound, HubHttpError } from "../hub-error.js";
+import { sendFileRange } from "../send-file.js";
 
 interface Params {
   namespace: string;
@@ -95,9 +97,19 @@ async function download(
     return reply.send(range ? content.bytes.subarray(range.start, range.end + 1) : content.bytes);
   }
   if (length === 0) return reply.send(Buffer.alloc(0));
-  const stream = await deps.store.readBlob(content.sha256, range);
-  if (!stream) {
-    throw new HubHttpError(500, `The content of ${path} is missing from the store; import the repo again.`);
+  const local = deps.store.blobPath(content.sha256);
+  if (local) {
+    await sendFileRange(reply, local, range?.start ?? 0, length).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") throw blobMissing(path);
+      throw error;
+    });
+    return reply;
   }
+  const stream = await deps.store.readBlob(content.sha256, range);
+  if (!stream) throw blobMissing(path);
   return reply.send(stream);
+}
+
+function blobMissing(path: string): HubHttpError {
+  return new HubHttpError(500, `The content of ${path} is missing from the store; import the repo again.`);
 }
