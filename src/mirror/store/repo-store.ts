@@ -122,24 +122,6 @@ export class RepoStore {
     return record;
   }
 
-  /** Changes a repo's visibility or gating. */
-  async updateRepo(
-    repo: RepoId,
-    changes: Partial<Pick<RepoRecord, "private" | "gated">>,
-  ): Promise<RepoRecord> {
-    const key = repoRecordKey(repo);
-    for (;;) {
-      const text = (await this.objects.readBytes(key))?.toString("utf8");
-      if (text === undefined)
-        throw new NotInStoreError(`No ${repo.type} repo ${repo.namespace}/${repo.name}.`);
-      const record = { ...(JSON.parse(text) as RepoRecord), ...changes };
-      if (await this.objects.compareAndSwap(key, text, `${JSON.stringify(record, null, 2)}\n`)) {
-        this.metadata.delete(key);
-        return record;
-      }
-    }
-  }
-
   /** Every repo of a type, sorted by id. */
   async listRepos(type: RepoType): Promise<RepoRecord[]> {
     const prefix = repoTypePrefix(type);
