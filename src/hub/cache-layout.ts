@@ -4,6 +4,7 @@
  * `blobs/`, `refs/{revision}`, `.no_exist/{commit}/{path}`, and `.locks/{repo folder}/`. Paths only; the
  * download code decides what to write.
  */
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RepoType } from "./repo-id.js";
 
@@ -45,6 +46,16 @@ export class CacheLayout {
 
   noExist(commit: string, path: string): string {
     return join(this.storage, ".no_exist", commit, ...path.split("/"));
+  }
+
+  /** The commit a revision names in the cache: itself when it is a commit id, else what `refs/` says. */
+  async cachedCommit(revision: string): Promise<string | undefined> {
+    if (/^[0-9a-f]{40}$/.test(revision)) return revision;
+    try {
+      return (await readFile(this.ref(revision), "utf8")).trim() || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /**

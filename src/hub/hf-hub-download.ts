@@ -7,8 +7,9 @@
  * the sha256 when the etag is one). A missing file leaves a `.no_exist` marker. Offline, or when the Hub
  * cannot be reached, the answer comes from the cache or is a typed error naming the file and the cache.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rename, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { downloadFile } from "../core/download/engine.js";
 import { readEnv } from "../core/env.js";
@@ -23,6 +24,7 @@ import type { HttpClient } from "../core/http/client.js";
 import type { OnProgress } from "../core/progress.js";
 import { CacheLayout } from "./cache-layout.js";
 import { getHfFileMetadata } from "./file-metadata.js";
+import { endpointOf } from "./hub-request.js";
 import type { RepoType } from "./repo-id.js";
 import { getToken } from "./token.js";
 import { DEFAULT_REVISION, hfHubUrl } from "./urls.js";
@@ -56,9 +58,14 @@ const CACHEDIR_TAG =
   "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by huggingface_hub.\n" +
   "# For information about cache directory tags, see:\n#\thttps://bford.info/cachedir/\n";
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+/** A temporary name beside `path` that no other writer, in this process or another, also picks. */
+function temporaryBeside(path: string): string {
+  return `${path}.${randomBytes(6).toString("hex")}.tmp`;
+}
+
+export async function writeAtomically(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
+  const temporary = temporaryBeside(path);
   await writeFile(temporary, text);
   await rename(temporary, path);
 }
@@ -66,7 +73,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 /** The snapshot entry: a relative symlink into blobs/, or a copy where symlinks are refused. */
 async function linkSnapshot(blob: string, pointer: string): Promise<void> {
   await mkdir(dirname(pointer), { recursive: true });
-  const temporary = `${pointer}.${process.pid}.tmp`;
+  const temporary = temporaryBeside(pointer);
   try {
     await symlink(relative(dirname(pointer), blob), temporary);
   } catch {
@@ -75,26 +82,16 @@ async function linkSnapshot(blob: string, pointer: string): Promise<void> {
   await rename(temporary, pointer);
 }
 
-/** The commit a revision names in the cache: itself when it is a commit, else what `refs/` says. */
-async function cachedCommit(layout: CacheLayout, revision: string): Promise<string | undefined> {
-  if (COMMIT_ID.test(revision)) return revision;
-  try {
-    return (await readFile(layout.ref(revision), "utf8")).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function hfHubDownload(options: HfHubDownloadOptions): Promise<string> {
   const env = readEnv();
   const repoType = options.repoType ?? "model";
   const revision = options.revision ?? DEFAULT_REVISION;
   const path = options.subfolder ? `${options.subfolder}/${options.filename}` : options.filename;
   const layout = new CacheLayout(options.cacheDir ?? env.hubCache, options.repoId, repoType);
-  const endpoint = (options.endpoint ?? env.endpoint).replace(/\/+$/, "");
+  const endpoint = endpointOf(options);
 
   const fromCache = async (why: string, cause?: unknown): Promise<string> => {
-    const commit = await cachedCommit(layout, revision);
+    const commit = await layout.cachedCommit(revision);
     const pointer = commit ? layout.snapshot(commit, path) : undefined;
     if (pointer && existsSync(pointer) && !options.forceDownload) return pointer;
     const message =

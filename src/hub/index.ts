@@ -1,11 +1,16 @@
 /**
  * wharf/hub: the Hugging Face Hub client. Issue #4 (read side) is under way: repo ids, URLs, the cache
- * layout Python shares, file metadata and `hfHubDownload` are here; the REST API, snapshots and cache
- * administration come next, and the write side with issue #5.
+ * layout Python shares, file metadata, `hfHubDownload`, `snapshotDownload`, `repoInfo` and
+ * `listRepoTree` are here; the rest of the REST API and cache administration come next, and the write
+ * side with issue #5.
  */
 export * from "./cache-layout.js";
 export * from "./file-metadata.js";
 export * from "./hf-hub-download.js";
+export * from "./hub-request.js";
+export * from "./list-repo-tree.js";
 export * from "./repo-id.js";
+export * from "./repo-info.js";
+export * from "./snapshot-download.js";
 export * from "./token.js";
 export * from "./urls.js";

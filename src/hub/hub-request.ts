@@ -1,0 +1,62 @@
+/**
+ * The client side of the Hub's JSON API, shared by every API function: the endpoint and token from
+ * the options or the environment, a GET or POST with `Authorization`, and `Link: <...>; rel="next"`
+ * paging. One place, so no API function rebuilds any of it.
+ */
+import { readEnv } from "../core/env.js";
+import { defaultHttpClient, type HttpClient } from "../core/http/client.js";
+import { getToken } from "./token.js";
+
+export interface HubCallOptions {
+  /** Default `HF_ENDPOINT`. */
+  endpoint?: string;
+  /** Default `HF_TOKEN`, then the token file; false sends none. */
+  token?: string | false;
+  client?: HttpClient;
+  signal?: AbortSignal;
+}
+
+export function endpointOf(options: HubCallOptions): string {
+  return (options.endpoint ?? readEnv().endpoint).replace(/\/+$/, "");
+}
+
+function authHeaders(options: HubCallOptions): Record<string, string> {
+  const token = options.token === false ? undefined : (options.token ?? getToken());
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+/** GETs `path` (from the endpoint) and parses the JSON answer. */
+export async function hubGetJson<T>(path: string, options: HubCallOptions): Promise<T> {
+  const client = options.client ?? defaultHttpClient();
+  const response = await client.request(`${endpointOf(options)}${path}`, {
+    headers: { accept: "application/json", ...authHeaders(options) },
+    signal: options.signal,
+    context: `GET ${path}`,
+  });
+  return response.json<T>();
+}
+
+/** The `rel="next"` URL of a `Link` header, if any. */
+export function nextPageUrl(link: string | undefined): string | undefined {
+  for (const part of link?.split(",") ?? []) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
+}
+
+/** Every item of a paged JSON list, page after page as the `Link` headers lead. */
+export async function* hubGetPages<T>(path: string, options: HubCallOptions): AsyncIterable<T> {
+  const client = options.client ?? defaultHttpClient();
+  let url: string | undefined = `${endpointOf(options)}${path}`;
+  while (url) {
+    const response = await client.request(url, {
+      headers: { accept: "application/json", ...authHeaders(options) },
+      signal: options.signal,
+      context: `GET ${path}`,
+    });
+    const items = await response.json<T[]>();
+    yield* items;
+    url = nextPageUrl(response.headers.link);
+  }
+}
