@@ -36,6 +36,19 @@ export async function hubGetJson<T>(path: string, options: HubCallOptions): Prom
   return response.json<T>();
 }
 
+/** POSTs a JSON body to `path` (from the endpoint) and parses the JSON answer. */
+export async function hubPostJson<T>(path: string, body: unknown, options: HubCallOptions): Promise<T> {
+  const client = options.client ?? defaultHttpClient();
+  const response = await client.request(`${endpointOf(options)}${path}`, {
+    method: "POST",
+    headers: { accept: "application/json", "content-type": "application/json", ...authHeaders(options) },
+    body: JSON.stringify(body),
+    signal: options.signal,
+    context: `POST ${path}`,
+  });
+  return response.json<T>();
+}
+
 /** The `rel="next"` URL of a `Link` header, if any. */
 export function nextPageUrl(link: string | undefined): string | undefined {
   for (const part of link?.split(",") ?? []) {

@@ -16,7 +16,7 @@ import type { OnProgress } from "../core/progress.js";
 import { CacheLayout } from "./cache-layout.js";
 import { hfHubDownload, writeAtomically } from "./hf-hub-download.js";
 import type { HubCallOptions } from "./hub-request.js";
-import { listRepoTree } from "./list-repo-tree.js";
+import { listRepoFiles } from "./list-repo-files.js";
 import type { RepoType } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
 import { DEFAULT_REVISION } from "./urls.js";
@@ -68,10 +68,7 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
   }
   if (revision !== commit) await writeAtomically(layout.ref(revision), commit);
 
-  const paths: string[] = [];
-  for await (const entry of listRepoTree({ ...options, repoType, revision: commit, recursive: true })) {
-    if (entry.type === "file") paths.push(entry.path);
-  }
+  const paths = await listRepoFiles({ ...options, repoType, revision: commit });
   const wanted = filterPaths(paths, {
     allowPatterns: options.allowPatterns,
     ignorePatterns: options.ignorePatterns,

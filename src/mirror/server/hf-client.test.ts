@@ -22,6 +22,7 @@ import {
 } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VEGA_DATA } from "../../../scripts/sample-repos.js";
+import { collect } from "../../../test/support/collect.js";
 import { ALICE, type SampleHub, startSampleHub } from "../../../test/support/sample-hub.js";
 
 let hub: SampleHub;
@@ -36,12 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub.close();
 });
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
 
 describe("@huggingface/hub against wharf serve", () => {
   it("downloads a file, and reads its size and etag", async () => {
