@@ -51,6 +51,13 @@ export interface CacheInfo {
   warnings: string[];
 }
 
+/** The largest of many times (a loop: spreading a repo's worth of files into Math.max overflows the stack). */
+function latest(times: number[]): number {
+  let newest = 0;
+  for (const time of times) if (time > newest) newest = time;
+  return newest;
+}
+
 /** Every file below `folder` (following no links), as paths relative to it. */
 async function filesBelow(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
@@ -111,14 +118,14 @@ async function scanRepo(
       });
     }
     const sizes = [...used].map((path) => blobs.get(path)?.size ?? 0);
-    const modified = files.map((file) => file.blobLastModified.getTime());
+    const modified = latest(files.map((file) => file.blobLastModified.getTime()));
     revisions.push({
       commitHash: commit,
       snapshotPath,
       sizeOnDisk: sizes.reduce((sum, size) => sum + size, 0),
       files,
       refs: (refsByCommit.get(commit) ?? []).sort(),
-      lastModified: new Date(Math.max(0, ...modified)),
+      lastModified: new Date(modified),
     });
   }
   const all = [...blobs.values()];
@@ -129,8 +136,8 @@ async function scanRepo(
     sizeOnDisk: all.reduce((sum, blob) => sum + blob.size, 0),
     nbFiles: all.length,
     revisions,
-    lastAccessed: new Date(Math.max(0, ...all.map((blob) => blob.atimeMs))),
-    lastModified: new Date(Math.max(0, ...all.map((blob) => blob.mtimeMs))),
+    lastAccessed: new Date(latest(all.map((blob) => blob.atimeMs))),
+    lastModified: new Date(latest(all.map((blob) => blob.mtimeMs))),
   };
 }
 
