@@ -24,9 +24,8 @@ import type { HttpClient } from "../core/http/client.js";
 import type { OnProgress } from "../core/progress.js";
 import { CacheLayout } from "./cache-layout.js";
 import { getHfFileMetadata } from "./file-metadata.js";
-import { endpointOf } from "./hub-request.js";
+import { endpointOf, tokenOf } from "./hub-request.js";
 import type { RepoType } from "./repo-id.js";
-import { getToken } from "./token.js";
 import { DEFAULT_REVISION, hfHubUrl } from "./urls.js";
 
 export interface HfHubDownloadOptions {
@@ -109,7 +108,7 @@ export async function hfHubDownload(options: HfHubDownloadOptions): Promise<stri
   if (options.offline ?? env.hubOffline)
     return fromCache("offline mode (HF_HUB_OFFLINE) forbids the network");
 
-  const token = options.token === false ? undefined : (options.token ?? getToken(env));
+  const token = tokenOf(options);
   const url = hfHubUrl({ repoId: options.repoId, filename: path, repoType, revision, endpoint });
   let metadata: Awaited<ReturnType<typeof getHfFileMetadata>>;
   try {

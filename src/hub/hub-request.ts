@@ -20,8 +20,13 @@ export function endpointOf(options: HubCallOptions): string {
   return (options.endpoint ?? readEnv().endpoint).replace(/\/+$/, "");
 }
 
+/** The token a call sends: the one given, none for `false`, else the default (`getToken`). */
+export function tokenOf(options: { token?: string | false }): string | undefined {
+  return options.token === false ? undefined : (options.token ?? getToken());
+}
+
 function authHeaders(options: HubCallOptions): Record<string, string> {
-  const token = options.token === false ? undefined : (options.token ?? getToken());
+  const token = tokenOf(options);
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 

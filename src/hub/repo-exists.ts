@@ -4,10 +4,9 @@
  */
 import { EntryNotFoundError, RepoNotFoundError, RevisionNotFoundError } from "../core/errors.js";
 import { getHfFileMetadata } from "./file-metadata.js";
-import { endpointOf, type HubCallOptions } from "./hub-request.js";
+import { endpointOf, type HubCallOptions, tokenOf } from "./hub-request.js";
 import type { RepoType } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
-import { getToken } from "./token.js";
 import { hfHubUrl } from "./urls.js";
 
 interface RepoOptions extends HubCallOptions {
@@ -37,7 +36,7 @@ export function revisionExists(options: RepoOptions & { revision: string }): Pro
 }
 
 export function fileExists(options: RepoOptions & { filename: string; revision?: string }): Promise<boolean> {
-  const token = options.token === false ? undefined : (options.token ?? getToken());
+  const token = tokenOf(options);
   const url = hfHubUrl({ ...options, endpoint: endpointOf(options) });
   return answers(
     () => getHfFileMetadata({ url, token, client: options.client, signal: options.signal }),

@@ -4,6 +4,7 @@
  * form body (Python) or a JSON body (JS). `expand` adds each entry's `lastCommit`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isTrue as isTrueText } from "../../../core/env.js";
 import type { TreeEntry } from "../../store/repo-tree.js";
 import {
   cleanRepoPath,
@@ -30,7 +31,8 @@ interface Params {
   "*"?: string;
 }
 
-const isTrue = (value: unknown) => value === true || value === "true" || value === "1" || value === "True";
+/** A flag from a query string or a JSON body: `true`, or what Python reads as true ("1", "true", ...). */
+const isTrue = (value: unknown) => value === true || (typeof value === "string" && isTrueText(value));
 
 export function registerTreeRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const tree = (
