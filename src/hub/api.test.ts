@@ -9,7 +9,7 @@ import { listRepoFiles } from "./list-repo-files.js";
 import { listRepoRefs } from "./list-repo-refs.js";
 import { listDatasets, listModels } from "./list-repos.js";
 import { fileExists, repoExists, revisionExists } from "./repo-exists.js";
-import { repoInfo } from "./repo-info.js";
+import { datasetInfo, modelInfo, repoInfo } from "./repo-info.js";
 import { whoami } from "./whoami.js";
 
 let hub: SampleHub;
@@ -31,6 +31,20 @@ describe("the Hub API", () => {
     expect((await repoInfo({ ...api, ...weather, revision: "v1.0" })).sha).toBe(main.sha);
     expect((await repoInfo({ ...api, ...weather, revision: main.sha.slice(0, 10) })).sha).toBe(main.sha);
     expect(main.createdAt).toBeInstanceOf(Date);
+    expect(main.siblings[0]?.size).toBeUndefined();
+  });
+
+  it("names the info calls by type, with file metadata on request", async () => {
+    const info = await datasetInfo({ ...api, repoId: "vega/flights", filesMetadata: true });
+    const parquet = info.siblings.find((file) => file.rfilename.endsWith(".parquet"));
+    expect(parquet).toMatchObject({ size: 13_493_022, lfs: { size: 13_493_022 } });
+    expect(parquet?.lfs?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(parquet?.blobId).toMatch(/^[0-9a-f]{40}$/);
+    expect((await modelInfo({ ...api, repoId: "vega/cars-regressor" })).id).toBe("vega/cars-regressor");
+    await expect(modelInfo({ ...api, repoId: "vega/flights" })).rejects.toBeInstanceOf(RepoNotFoundError);
+    await expect(
+      modelInfo({ ...api, repoId: "vega/cars-regressor", expand: ["sha"], filesMetadata: true }),
+    ).rejects.toThrow(/expand/);
   });
 
   it("lists files, refs, commits and paths", async () => {

@@ -1,9 +1,8 @@
 /**
- * wharf/hub: the Hugging Face Hub client. Issue #4 (read side) is under way: repo ids, URLs, the cache
- * layout Python shares, file metadata, `hfHubDownload`, `snapshotDownload`, `repoInfo` and
- * `listRepoTree` are here; the rest of the REST API and cache administration come next, and the write
- * side with issue #5.
+ * wharf/hub: the Hugging Face Hub client: repo ids, URLs, the cache layout Python shares, downloads,
+ * the read API, auth and cache administration (issue #4); the write side comes with issue #5.
  */
+export * from "./cache-delete.js";
 export * from "./cache-layout.js";
 export * from "./file-metadata.js";
 export * from "./get-paths-info.js";
@@ -20,6 +19,7 @@ export * from "./repo-info.js";
 export * from "./scan-cache-dir.js";
 export * from "./snapshot-download.js";
 export * from "./token.js";
+export * from "./try-to-load-from-cache.js";
 export * from "./urls.js";
 export * from "./verify-cache.js";
 export * from "./whoami.js";

@@ -30,6 +30,8 @@ export interface CachedRevision {
   files: CachedFile[];
   /** Branches and tags that point at this commit (`refs/` entries). */
   refs: string[];
+  /** The latest access and modification of the revision's blobs. */
+  lastAccessed: Date;
   lastModified: Date;
 }
 
@@ -118,6 +120,7 @@ async function scanRepo(
       });
     }
     const sizes = [...used].map((path) => blobs.get(path)?.size ?? 0);
+    const accessed = latest(files.map((file) => file.blobLastAccessed.getTime()));
     const modified = latest(files.map((file) => file.blobLastModified.getTime()));
     revisions.push({
       commitHash: commit,
@@ -125,6 +128,7 @@ async function scanRepo(
       sizeOnDisk: sizes.reduce((sum, size) => sum + size, 0),
       files,
       refs: (refsByCommit.get(commit) ?? []).sort(),
+      lastAccessed: new Date(accessed),
       lastModified: new Date(modified),
     });
   }
