@@ -1,20 +1,24 @@
 /**
  * `snapshotDownload`: every file of a repo at a revision (or those the allow/ignore patterns select)
- * into the Python-shared cache, `maxWorkers` at a time, returning the snapshot folder. The revision is
- * resolved once (repo info), the file list read at that commit (the tree), and each file fetched by
- * `hfHubDownload` at the commit, so files already cached cost no download. Offline, or when the Hub
- * cannot be reached, a snapshot folder the cache holds for the revision is the answer.
+ * into the Python-shared cache, or into a plain folder with `localDir`, `maxWorkers` at a time,
+ * returning the snapshot folder (or the local folder); with `dryRun`, what each file would need. The
+ * revision is resolved once (repo info), the file list read at that commit (the tree), and each file
+ * fetched by `hfHubDownload` at the commit, so files already there cost no download. Offline, or when
+ * the Hub cannot be reached, a snapshot folder the cache holds for the revision (or a local folder that
+ * is not empty) is the answer.
  */
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import pLimit from "p-limit";
 import { readEnv } from "../core/env.js";
-import { LocalEntryNotFoundError, NetworkError, OfflineModeError, ServerError } from "../core/errors.js";
+import { LocalEntryNotFoundError, OfflineModeError } from "../core/errors.js";
 import { filterPaths } from "../core/glob/fnmatch.js";
 import type { OnProgress } from "../core/progress.js";
+import { writeAtomically } from "./cache-files.js";
 import { CacheLayout } from "./cache-layout.js";
-import { hfHubDownload, writeAtomically } from "./hf-hub-download.js";
+import { type DryRunFileInfo, isUnreachable } from "./file-request.js";
+import { hfHubDownload } from "./hf-hub-download.js";
 import type { HubCallOptions } from "./hub-request.js";
 import { listRepoFiles } from "./list-repo-files.js";
 import type { RepoType } from "./repo-id.js";
@@ -27,46 +31,65 @@ export interface SnapshotDownloadOptions extends HubCallOptions {
   revision?: string;
   /** The cache; default `HF_HUB_CACHE`. */
   cacheDir?: string;
+  /** Put the files under this folder instead of the cache (see `hfHubDownload`). */
+  localDir?: string;
   /** fnmatch patterns, as `huggingface_hub`'s: only matching files (`*` crosses `/`; `dir/` is a folder). */
   allowPatterns?: string | readonly string[];
   ignorePatterns?: string | readonly string[];
   /** Files downloaded at once (default 8). */
   maxWorkers?: number;
   forceDownload?: boolean;
+  /** Say what each file would need, and download and write nothing. */
+  dryRun?: boolean;
   /** No network at all (default `HF_HUB_OFFLINE`). */
   offline?: boolean;
   onProgress?: OnProgress;
 }
 
-export async function snapshotDownload(options: SnapshotDownloadOptions): Promise<string> {
+async function isNonEmptyFolder(path: string): Promise<boolean> {
+  return (await readdir(path).catch(() => [])).length > 0;
+}
+
+export function snapshotDownload(
+  options: SnapshotDownloadOptions & { dryRun: true },
+): Promise<DryRunFileInfo[]>;
+export function snapshotDownload(options: SnapshotDownloadOptions & { dryRun?: false }): Promise<string>;
+export function snapshotDownload(options: SnapshotDownloadOptions): Promise<string | DryRunFileInfo[]>;
+export async function snapshotDownload(options: SnapshotDownloadOptions): Promise<string | DryRunFileInfo[]> {
   const env = readEnv();
   const repoType = options.repoType ?? "model";
   const revision = options.revision ?? DEFAULT_REVISION;
   const layout = new CacheLayout(options.cacheDir ?? env.hubCache, options.repoId, repoType);
   const offline = options.offline ?? env.hubOffline;
+  const localDir = options.localDir === undefined ? undefined : resolve(options.localDir);
 
-  const fromCache = async (why: string, cause?: unknown): Promise<string> => {
+  const fromDisk = async (why: string, cause?: unknown): Promise<string> => {
+    if (localDir !== undefined && (await isNonEmptyFolder(localDir))) return localDir;
     const commit = await layout.cachedCommit(revision);
     const folder = commit ? join(layout.storage, "snapshots", commit) : undefined;
-    if (folder && existsSync(folder)) return folder;
+    if (localDir === undefined && folder && existsSync(folder)) return folder;
     const message =
-      `No snapshot of ${options.repoId} at ${revision} is in the cache ${layout.cacheDir}, and ${why}. ` +
-      "Connect to the Hub (or unset HF_HUB_OFFLINE) and run again.";
+      `No snapshot of ${options.repoId} at ${revision} is in ${localDir ?? `the cache ${layout.cacheDir}`}, ` +
+      `and ${why}. Connect to the Hub (or unset HF_HUB_OFFLINE) and run again.`;
     throw offline
       ? new OfflineModeError(message, { cause })
       : new LocalEntryNotFoundError(message, { cause });
   };
-  if (offline) return fromCache("offline mode (HF_HUB_OFFLINE) forbids the network");
+  if (offline && options.dryRun)
+    throw new OfflineModeError(
+      `A dry run of ${options.repoId} asks the Hub what the revision holds, and offline mode (HF_HUB_OFFLINE) forbids the network.`,
+    );
+  if (offline) return fromDisk("offline mode (HF_HUB_OFFLINE) forbids the network");
 
   let commit: string;
   try {
     commit = (await repoInfo({ ...options, repoType, revision })).sha;
   } catch (error) {
-    if (error instanceof NetworkError || error instanceof ServerError)
-      return fromCache("the Hub could not be reached", error);
+    if (isUnreachable(error) && !options.dryRun) return fromDisk("the Hub could not be reached", error);
     throw error;
   }
-  if (revision !== commit) await writeAtomically(layout.ref(revision), commit);
+  // As Python, the cache learns the revision's commit even when the files go to a local folder.
+  if (revision !== commit && !options.dryRun) await writeAtomically(layout.ref(revision), commit);
 
   const paths = await listRepoFiles({ ...options, repoType, revision: commit });
   const wanted = filterPaths(paths, {
@@ -74,7 +97,7 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
     ignorePatterns: options.ignorePatterns,
   });
   const limit = pLimit(Math.max(1, options.maxWorkers ?? 8));
-  await Promise.all(
+  const results = await Promise.all(
     wanted.map((filename) =>
       limit(() =>
         hfHubDownload({
@@ -83,17 +106,20 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
           filename,
           revision: commit,
           cacheDir: layout.cacheDir,
+          localDir,
           endpoint: options.endpoint,
           token: options.token,
           client: options.client,
           forceDownload: options.forceDownload,
+          dryRun: options.dryRun,
           signal: options.signal,
           onProgress: options.onProgress,
         }),
       ),
     ),
   );
-  const folder = join(layout.storage, "snapshots", commit);
+  if (options.dryRun) return results as DryRunFileInfo[];
+  const folder = localDir ?? join(layout.storage, "snapshots", commit);
   await mkdir(folder, { recursive: true });
   return folder;
 }
