@@ -16,10 +16,11 @@ export function temporaryBeside(path: string): string {
   return `${path}.${randomBytes(6).toString("hex")}.tmp`;
 }
 
-export async function writeAtomically(path: string, text: string): Promise<void> {
+/** `text` at `path`, complete or absent; `mode` applies from the start (a secret is never readable). */
+export async function writeAtomically(path: string, text: string, mode?: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = temporaryBeside(path);
-  await writeFile(temporary, text);
+  await writeFile(temporary, text, { mode });
   await rename(temporary, path);
 }
 

@@ -2,6 +2,7 @@
  * wharf/hub: the Hugging Face Hub client: repo ids, URLs, the cache layout Python shares, downloads,
  * the read API, auth and cache administration (issue #4); the write side comes with issue #5.
  */
+export * from "./auth.js";
 export * from "./cache-delete.js";
 export * from "./cache-layout.js";
 export * from "./file-metadata.js";
@@ -18,6 +19,7 @@ export * from "./repo-id.js";
 export * from "./repo-info.js";
 export * from "./scan-cache-dir.js";
 export * from "./snapshot-download.js";
+export * from "./stored-tokens.js";
 export * from "./token.js";
 export * from "./try-to-load-from-cache.js";
 export * from "./urls.js";
