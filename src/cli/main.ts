@@ -2,6 +2,9 @@
 /** The `wharf` command: one group per file beside this one; each is a thin layer over the library. */
 import { Command } from "commander";
 import { WHARF_VERSION } from "../core/index.js";
+import { registerAuth } from "./auth.js";
+import { registerCache } from "./cache.js";
+import { registerDownload } from "./download.js";
 import { registerEnv } from "./env.js";
 import { registerRepo } from "./repo.js";
 import { run } from "./run.js";
@@ -10,6 +13,9 @@ import { registerServe } from "./serve.js";
 const program = new Command("wharf")
   .description("Get datasets from where they live to where they are used, and keep them there.")
   .version(WHARF_VERSION);
+registerAuth(program);
+registerCache(program);
+registerDownload(program);
 registerEnv(program);
 registerRepo(program);
 registerServe(program);

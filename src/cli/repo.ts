@@ -6,6 +6,7 @@ import { type Command, Option } from "commander";
 import { readEnv } from "../core/index.js";
 import { isRepoType, parseRepoId, REPO_TYPES, type RepoType } from "../hub/index.js";
 import { importFolder, NotInStoreError, RepoStore } from "../mirror/index.js";
+import { typeOption } from "./options.js";
 
 interface StoreOption {
   store?: string;
@@ -15,8 +16,6 @@ function openStore(options: StoreOption): RepoStore {
   return RepoStore.inFolder(options.store ?? readEnv().storeDir);
 }
 
-const typeOption = () =>
-  new Option("--type <type>", "repo type").choices([...REPO_TYPES]).default("model" satisfies RepoType);
 const storeOption = () => new Option("--store <dir>", "the store folder (default $WHARF_HOME/store)");
 
 export function registerRepo(program: Command): void {

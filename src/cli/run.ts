@@ -21,7 +21,8 @@ export async function run(program: Command, argv: readonly string[]): Promise<nu
       return error.exitCode === 0 ? 0 : 2;
     }
     const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
-    const message = error instanceof Error ? error.message : String(error);
+    // One line: a message built of several sentences on several lines reads as one here.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " ");
     process.stderr.write(
       `wharf: ${error instanceof WharfError ? message : `unexpected failure: ${message}`}\n`,
     );

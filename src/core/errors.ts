@@ -201,6 +201,11 @@ export class FileChangedError extends WharfError {
   override readonly code = "FileChanged";
 }
 
+/** Blobs of the Hub cache whose bytes no longer match their names. */
+export class CacheCorruptError extends WharfError {
+  override readonly code = "CacheCorrupt";
+}
+
 /** A cross-process lock could not be taken in time. */
 export class LockTimeoutError extends WharfError {
   override readonly code = "LockTimeout";

@@ -5,7 +5,7 @@
  * before anything is touched; `execute()` carries it out. A blob goes only when no kept revision uses
  * it, and a repo whose revisions all go is removed whole.
  */
-import { rm } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { CachedRepo, CachedRevision, CacheInfo } from "./scan-cache-dir.js";
 
@@ -18,6 +18,8 @@ export interface DeleteCacheStrategy {
   /** `refs/` files that point at a removed revision. */
   refs: string[];
   blobs: string[];
+  /** Partial downloads (and their saved ETags) that nothing is writing any more. */
+  incompleteFiles: string[];
   /** Revisions asked for that the cache does not hold. */
   notFound: string[];
   execute(): Promise<void>;
@@ -31,7 +33,11 @@ function blobSizes(revisions: readonly CachedRevision[]): Map<string, number> {
 }
 
 /** The plan that removes the revisions whose commit hashes are given. */
-export function deleteRevisions(info: CacheInfo, commitHashes: Iterable<string>): DeleteCacheStrategy {
+export function deleteRevisions(
+  info: CacheInfo,
+  commitHashes: Iterable<string>,
+  incompleteFiles: readonly { path: string; size: number }[] = [],
+): DeleteCacheStrategy {
   const wanted = new Set(commitHashes);
   const found = new Set<string>();
   const plan = { expectedFreedSize: 0, repos: [] as string[], snapshots: [] as string[] };
@@ -58,15 +64,21 @@ export function deleteRevisions(info: CacheInfo, commitHashes: Iterable<string>)
     }
   }
   const notFound = [...wanted].filter((hash) => !found.has(hash));
+  const partial = incompleteFiles.filter(
+    (file) => !plan.repos.some((repo) => file.path.startsWith(`${repo}/`)),
+  );
+  for (const file of partial) plan.expectedFreedSize += file.size;
+  const incomplete = partial.flatMap((file) => [file.path, `${file.path}.etag`]);
   return {
     ...plan,
     refs,
     blobs,
+    incompleteFiles: incomplete,
     notFound,
     async execute() {
       // Whole repos first, then snapshots before the refs and blobs they lean on, as Python does.
       for (const path of [...plan.repos, ...plan.snapshots]) await rm(path, { recursive: true, force: true });
-      for (const path of [...refs, ...blobs]) await rm(path, { force: true });
+      for (const path of [...refs, ...blobs, ...incomplete]) await rm(path, { force: true });
     },
   };
 }
@@ -95,4 +107,25 @@ export function evictLru(info: CacheInfo, options: { maxSize: number }): DeleteC
     }
   }
   return deleteRevisions(info, chosen);
+}
+
+/**
+ * The plan `hf cache prune` carries out: revisions no branch or tag points at any more (detached), and
+ * partial downloads untouched for `incompleteAgeMs` (default an hour; a running download writes its
+ * partial file all the time, so it is never taken for an abandoned one).
+ */
+export async function pruneCache(
+  info: CacheInfo,
+  options: { incompleteAgeMs?: number; now?: number } = {},
+): Promise<DeleteCacheStrategy> {
+  const detached = info.repos.flatMap((repo) =>
+    repo.revisions.filter((revision) => revision.refs.length === 0).map((revision) => revision.commitHash),
+  );
+  const cutoff = (options.now ?? Date.now()) - (options.incompleteAgeMs ?? 3_600_000);
+  const stale: { path: string; size: number }[] = [];
+  for (const path of info.incompleteFiles) {
+    const about = await stat(path).catch(() => undefined);
+    if (about && about.mtimeMs < cutoff) stale.push({ path, size: about.size });
+  }
+  return deleteRevisions(info, detached, stale);
 }

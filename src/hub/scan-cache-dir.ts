@@ -51,6 +51,8 @@ export interface CacheInfo {
   repos: CachedRepo[];
   sizeOnDisk: number;
   warnings: string[];
+  /** Partial blobs (`blobs/*.incomplete`) left by downloads that stopped or are still running. */
+  incompleteFiles: string[];
 }
 
 /** The largest of many times (a loop: spreading a repo's worth of files into Math.max overflows the stack). */
@@ -73,8 +75,11 @@ async function scanRepo(
   repoPath: string,
   repoType: RepoType,
   repoId: string,
-  warnings: string[],
+  found: Pick<CacheInfo, "warnings" | "incompleteFiles">,
 ): Promise<CachedRepo | undefined> {
+  const { warnings } = found;
+  for (const name of await readdir(join(repoPath, "blobs")).catch(() => [] as string[]))
+    if (name.endsWith(".incomplete")) found.incompleteFiles.push(join(repoPath, "blobs", name));
   const snapshots = join(repoPath, "snapshots");
   let commits: string[];
   try {
@@ -147,6 +152,7 @@ async function scanRepo(
 
 export async function scanCacheDir(cacheDir: string = readEnv().hubCache): Promise<CacheInfo> {
   const warnings: string[] = [];
+  const incompleteFiles: string[] = [];
   const repos: CachedRepo[] = [];
   for (const entry of (await readdir(cacheDir, { withFileTypes: true })).sort((a, b) =>
     a.name < b.name ? -1 : 1,
@@ -158,8 +164,12 @@ export async function scanCacheDir(cacheDir: string = readEnv().hubCache): Promi
       warnings.push(`${join(cacheDir, entry.name)}: not a repo folder of the cache.`);
       continue;
     }
-    const repo = await scanRepo(join(cacheDir, entry.name), type, idParts.join("/"), warnings);
+    const repo = await scanRepo(join(cacheDir, entry.name), type, idParts.join("/"), {
+      warnings,
+      incompleteFiles,
+    });
     if (repo) repos.push(repo);
   }
-  return { repos, sizeOnDisk: repos.reduce((sum, repo) => sum + repo.sizeOnDisk, 0), warnings };
+  const sizeOnDisk = repos.reduce((sum, repo) => sum + repo.sizeOnDisk, 0);
+  return { repos, sizeOnDisk, warnings, incompleteFiles };
 }

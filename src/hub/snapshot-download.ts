@@ -97,6 +97,20 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
     ignorePatterns: options.ignorePatterns,
   });
   const limit = pLimit(Math.max(1, options.maxWorkers ?? 8));
+  // The overall count, for an overall progress bar beside each file's bytes.
+  let done = 0;
+  const counted = <T>(result: T): T => {
+    done++;
+    options.onProgress?.({
+      id: options.repoId,
+      phase: "files",
+      done,
+      total: wanted.length,
+      finished: done === wanted.length,
+    });
+    return result;
+  };
+  options.onProgress?.({ id: options.repoId, phase: "files", done, total: wanted.length });
   const results = await Promise.all(
     wanted.map((filename) =>
       limit(() =>
@@ -114,7 +128,7 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
           dryRun: options.dryRun,
           signal: options.signal,
           onProgress: options.onProgress,
-        }),
+        }).then(counted),
       ),
     ),
   );

@@ -1,0 +1,171 @@
+/**
+ * `wharf download`, `wharf auth` and `wharf cache` as a user runs them: the built bin in child
+ * processes, pointed at a real wharf server through `HF_ENDPOINT`, with its own `HF_HOME`.
+ */
+import { execFile } from "node:child_process";
+import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VEGA_DATA } from "../../scripts/sample-repos.js";
+import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
+
+const bin = resolve(import.meta.dirname, "../../dist/cli/main.js");
+let hub: SampleHub;
+let home: string;
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI with the test's Hub and home; `input` goes to its stdin. */
+function wharf(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Ran> {
+  return new Promise((done) => {
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          HF_HOME: join(home, "hf"),
+          HF_ENDPOINT: hub.url,
+          ...options.env,
+        },
+      },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(options.input ?? "");
+  });
+}
+
+beforeAll(async () => {
+  hub = await startSampleHub();
+  home = await mkdtemp(join(tmpdir(), "wharf-cli-hub-"));
+});
+afterAll(async () => {
+  await hub.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+describe("wharf download", () => {
+  it("prints the path of one file, or the folder of a snapshot", async () => {
+    const one = await wharf(["download", "vega/cars-regressor", "training/cars.json"]);
+    expect(one.code).toBe(0);
+    const path = one.stdout.trim();
+    expect(path).toMatch(
+      /hf\/hub\/models--vega--cars-regressor\/snapshots\/[0-9a-f]{40}\/training\/cars\.json$/,
+    );
+    expect(await readFile(path, "utf8")).toBe(await readFile(join(VEGA_DATA, "cars.json"), "utf8"));
+
+    const local = join(home, "weather");
+    const snapshot = await wharf([
+      "download",
+      "vega/seattle-weather",
+      "--repo-type",
+      "dataset",
+      "--include",
+      "data/*",
+      "--local-dir",
+      local,
+      "--quiet",
+    ]);
+    expect(snapshot).toMatchObject({ code: 0, stdout: `${local}\n`, stderr: "" });
+    expect(await readFile(join(local, "data", "train.csv"), "utf8")).toBe(
+      await readFile(join(VEGA_DATA, "seattle-weather.csv"), "utf8"),
+    );
+  });
+
+  it("lists a dry run's plan, and draws progress when asked to", async () => {
+    const plan = await wharf(["download", "vega/flights", "--type", "dataset", "--dry-run", "--json"]);
+    const files = JSON.parse(plan.stdout) as Array<{ filename: string; willDownload: boolean }>;
+    expect(files.map((file) => file.filename).sort()).toEqual([
+      "README.md",
+      "data/train-00000-of-00001.parquet",
+    ]);
+    expect(files.every((file) => file.willDownload)).toBe(true);
+
+    const drawn = await wharf(["download", "vega/flights", "--type", "dataset"], {
+      env: { HF_HUB_DISABLE_PROGRESS_BARS: "0" },
+    });
+    expect(drawn.code).toBe(0);
+    expect(drawn.stderr).toMatch(/vega\/flights .*100% 2\/2 files/);
+  });
+
+  it("fails with one line and exit code 1 for a repo that is not there", async () => {
+    const missing = await wharf(["download", "vega/nothing", "x.json"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^wharf: /);
+  });
+});
+
+describe("wharf auth", () => {
+  it("logs in from a flag or stdin, lists, switches, and logs out", async () => {
+    expect((await wharf(["auth", "login", "--token", ALICE])).stdout).toMatch(/logged in as alice/);
+    expect((await wharf(["auth", "login"], { input: `${BOB}\n` })).stdout).toMatch(/logged in as bob/);
+    expect((await wharf(["auth", "whoami"])).stdout).toBe("bob\n");
+    const list = await wharf(["auth", "list"]);
+    expect(list.stdout).toMatch(/\* +bob-token/);
+    expect(list.stdout).not.toContain(BOB);
+    await wharf(["auth", "switch", "alice-token"]);
+    expect(JSON.parse((await wharf(["auth", "whoami", "--json"])).stdout)).toMatchObject({
+      name: "alice",
+      orgs: [{ name: "team" }],
+    });
+    // The stored token opens the private repo.
+    expect((await wharf(["download", "team/secret-data", "data.csv", "--type", "dataset"])).code).toBe(0);
+    expect((await wharf(["auth", "switch", "nobody"])).code).toBe(1);
+    expect((await wharf(["auth", "logout"])).stdout).toBe("logged out\n");
+    expect((await wharf(["auth", "whoami"])).code).toBe(1);
+  });
+});
+
+describe("wharf cache", () => {
+  it("scans, verifies, and deletes only with consent", async () => {
+    const cacheDir = join(home, "cache");
+    await wharf(["download", "vega/flights", "--type", "dataset", "--cache-dir", cacheDir, "--quiet"]);
+    await wharf(["download", "vega/cars-regressor", "--cache-dir", cacheDir, "--quiet"]);
+    const scan = JSON.parse((await wharf(["cache", "scan", "--cache-dir", cacheDir, "--json"])).stdout) as {
+      repos: Array<{ repoId: string }>;
+    };
+    expect(scan.repos.map((repo) => repo.repoId)).toEqual(["vega/flights", "vega/cars-regressor"]);
+    expect((await wharf(["cache", "ls", "--cache-dir", cacheDir])).stdout).toMatch(
+      /vega\/flights +dataset +12\.9 MiB/,
+    );
+
+    expect((await wharf(["cache", "verify", "--cache-dir", cacheDir])).stdout).toMatch(/0 corrupt/);
+    const dry = await wharf([
+      "cache",
+      "delete",
+      "dataset/vega/flights",
+      "--cache-dir",
+      cacheDir,
+      "--dry-run",
+    ]);
+    expect(dry.stdout).toBe("would delete 1 repos, freeing 12.9 MiB\n");
+    const refused = await wharf(["cache", "rm", "dataset/vega/flights", "--cache-dir", cacheDir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    const done = await wharf(["cache", "rm", "dataset/vega/flights", "--cache-dir", cacheDir, "--yes"]);
+    expect(done.stdout).toBe("deleted 1 repos, freeing 12.9 MiB\n");
+    expect((await wharf(["cache", "rm", "dataset/vega/flights", "--cache-dir", cacheDir])).code).toBe(1);
+
+    const config = JSON.parse((await wharf(["cache", "scan", "--cache-dir", cacheDir, "--json"])).stdout) as {
+      repos: Array<{ revisions: Array<{ files: Array<{ fileName: string; blobPath: string }> }> }>;
+    };
+    const blob = config.repos[0]?.revisions[0]?.files.find(
+      (file) => file.fileName === "config.json",
+    )?.blobPath;
+    await appendFile(blob as string, " ");
+    const corrupt = await wharf(["cache", "verify", "--cache-dir", cacheDir]);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stdout).toContain(`corrupt ${blob}`);
+
+    const pruned = await wharf(["cache", "prune", "--max-size", "0", "--cache-dir", cacheDir, "--yes"]);
+    expect(pruned.stdout).toMatch(/^deleted 1 repos/);
+    expect((await wharf(["cache", "prune", "--max-size", "lots", "--cache-dir", cacheDir])).code).toBe(1);
+  });
+});
