@@ -246,6 +246,10 @@ export class HttpClient {
       dispatcher: this.dispatcher,
       headersTimeout: options.timeoutMs ?? 60_000,
       bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+      // undici closes the connection after every HEAD (for servers that wrongly send a body), so each
+      // file's metadata request would open a new connection: half of a small-file snapshot's cost.
+      // Hub servers answer HEAD correctly; keep the connection.
+      ...(method === "HEAD" && { reset: false }),
     });
     const responseBody = answer.body;
     return {
