@@ -26,12 +26,31 @@ export interface LockOptions {
 
 export type ReleaseLock = () => Promise<void>;
 
-/** proper-lockfile's file-system calls, with its lock directory made an empty exclusive file. */
+/** Runs a quick synchronous call and reports it the way a callback API does, on a later tick. */
+function later<T>(call: () => T, callback: (error: NodeJS.ErrnoException | null, value?: T) => void): void {
+  let value: T;
+  try {
+    value = call();
+  } catch (error) {
+    process.nextTick(callback, error as NodeJS.ErrnoException);
+    return;
+  }
+  process.nextTick(callback, null, value);
+}
+
+/**
+ * proper-lockfile's file-system calls, with its lock directory made an empty exclusive file. Taking and
+ * dropping a lock is a few tiny metadata calls; made synchronously they skip the thread pool's hand-offs,
+ * which cost more than the calls themselves when a snapshot takes a thousand locks.
+ */
 const fileLockFs = {
   ...fs,
   mkdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
-    fs.open(path, "wx", (error, fd) => (error ? callback(error) : fs.close(fd, callback))),
-  rmdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) => fs.unlink(path, callback),
+    later(() => fs.closeSync(fs.openSync(path, "wx")), callback),
+  stat: (path: string, callback: (error: NodeJS.ErrnoException | null, stats?: fs.Stats) => void) =>
+    later(() => fs.statSync(path), callback),
+  rmdir: (path: string, callback: (error: NodeJS.ErrnoException | null) => void) =>
+    later(() => fs.unlinkSync(path), callback),
   // Used on process exit (Ctrl-C included) to drop the locks still held; without it a lock would stay
   // behind and the next run would wait for it to go stale.
   rmdirSync: (path: string) => fs.unlinkSync(path),

@@ -341,7 +341,9 @@ describe("downloadMany", () => {
   it("downloads many files under the concurrency limit", async () => {
     const files = Array.from({ length: 40 }, (_, i) => ({
       path: `/many/${i}.bin`,
-      data: randomBytes(20_000 + i),
+      // Several 64 KiB chunks apart in time, so downloads in flight overlap however fast each file's
+      // own steps are.
+      data: randomBytes(200_000 + i),
     }));
     for (const file of files) server.serve(file.path, file.data, { chunkDelayMs: 2 });
     // Counted on the client: a file is active from its first bytes until its last progress event,

@@ -5,11 +5,11 @@
  */
 import type { Hash } from "node:crypto";
 import { writev } from "node:fs";
-import type { FileHandle } from "node:fs/promises";
 import { Writable } from "node:stream";
 
 export interface FileSinkOptions {
-  file: FileHandle;
+  /** The open file's descriptor. */
+  fd: number;
   position: number;
   hash: Hash | undefined;
   /** Called after each write with the new position. Throwing here fails the download. */
@@ -18,7 +18,7 @@ export interface FileSinkOptions {
 
 export class FileSink extends Writable {
   position: number;
-  private readonly file: FileHandle;
+  private readonly fd: number;
   private readonly hash: Hash | undefined;
   private readonly onWritten: (position: number) => void;
   private inFlight: Promise<void> = Promise.resolve();
@@ -26,7 +26,7 @@ export class FileSink extends Writable {
   constructor(options: FileSinkOptions) {
     // A deep buffer lets the socket keep reading while the disk writes.
     super({ highWaterMark: 4 << 20 });
-    this.file = options.file;
+    this.fd = options.fd;
     this.position = options.position;
     this.hash = options.hash;
     this.onWritten = options.onWritten;
@@ -62,7 +62,7 @@ export class FileSink extends Writable {
     // writev may write less than asked; keep going from where it stopped.
     let pending = chunks;
     while (written < total) {
-      const bytesWritten = await writevAt(this.file.fd, pending, this.position + written);
+      const bytesWritten = await writevAt(this.fd, pending, this.position + written);
       written += bytesWritten;
       pending = dropBytes(pending, bytesWritten);
     }
