@@ -32,12 +32,27 @@ export async function copyAtomically(source: string, dest: string): Promise<void
   await rename(temporary, dest);
 }
 
-/** A snapshot entry: a relative symlink into blobs/, or a copy where symlinks are refused. */
+/**
+ * A snapshot entry: a relative symlink into blobs/, or a copy where symlinks are refused. Creating a
+ * symlink is atomic by itself, so a new entry is linked in place (one call, its folder made only when
+ * missing); only replacing an entry, or a copy, goes through a temporary name.
+ */
 export async function linkSnapshot(blob: string, pointer: string): Promise<void> {
-  await mkdir(dirname(pointer), { recursive: true });
+  const target = relative(dirname(pointer), blob);
+  try {
+    await symlink(target, pointer);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      await mkdir(dirname(pointer), { recursive: true });
+      return linkSnapshot(blob, pointer);
+    }
+    if (code !== "EEXIST" && code !== "EPERM" && code !== "ENOSYS") throw error;
+  }
   const temporary = temporaryBeside(pointer);
   try {
-    await symlink(relative(dirname(pointer), blob), temporary);
+    await symlink(target, temporary);
   } catch {
     await copyFile(blob, temporary);
   }

@@ -76,7 +76,14 @@ export interface FileRequest {
 export const COMMIT_ID = /^[0-9a-f]{40}$/;
 export const SHA256 = /^[0-9a-f]{64}$/;
 
-export function fileRequest(options: HfHubDownloadOptions): FileRequest {
+/**
+ * The request for one file. With `known` (what a tree listing at a commit says of the file), the HEAD
+ * is answered from it instead of the network: a snapshot lists the tree once and needs no HEAD per file.
+ */
+export function fileRequest(
+  options: HfHubDownloadOptions,
+  known?: { commitHash: string; etag: string; size: number },
+): FileRequest {
   const env = readEnv();
   const repoType = options.repoType ?? "model";
   const revision = options.revision ?? DEFAULT_REVISION;
@@ -93,15 +100,27 @@ export function fileRequest(options: HfHubDownloadOptions): FileRequest {
     endpoint,
     token,
     offline: options.offline ?? env.hubOffline,
-    head: () =>
-      getHfFileMetadata({
-        url: hfHubUrl({ repoId: options.repoId, filename: path, repoType, revision, endpoint }),
-        token,
-        headers: options.headers,
-        client: options.client,
-        timeoutMs: (options.etagTimeout ?? env.etagTimeoutSeconds) * 1000,
-        signal: options.signal,
-      }),
+    // A commit's resolve URL: redirects (a renamed repo, a CDN) are followed when the bytes are fetched.
+    head: async () =>
+      known
+        ? {
+            ...known,
+            location: hfHubUrl({
+              repoId: options.repoId,
+              filename: path,
+              repoType,
+              revision: known.commitHash,
+              endpoint,
+            }),
+          }
+        : getHfFileMetadata({
+            url: hfHubUrl({ repoId: options.repoId, filename: path, repoType, revision, endpoint }),
+            token,
+            headers: options.headers,
+            client: options.client,
+            timeoutMs: (options.etagTimeout ?? env.etagTimeoutSeconds) * 1000,
+            signal: options.signal,
+          }),
     downloadHeaders: (location) => {
       // The token goes only where the endpoint is: a CDN location gets none.
       const sameOrigin = new URL(location).origin === new URL(endpoint).origin;

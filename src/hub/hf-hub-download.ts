@@ -36,10 +36,24 @@ export function hfHubDownload(options: HfHubDownloadOptions & { dryRun: true }):
 export function hfHubDownload(options: HfHubDownloadOptions & { dryRun?: false }): Promise<string>;
 export function hfHubDownload(options: HfHubDownloadOptions): Promise<string | DryRunFileInfo>;
 export async function hfHubDownload(options: HfHubDownloadOptions): Promise<string | DryRunFileInfo> {
-  const request = fileRequest(options);
-  return options.localDir !== undefined
-    ? downloadToLocalDir(request, options.localDir)
+  return downloadRequest(fileRequest(options));
+}
+
+/** One file into the cache or the local directory its options name (snapshots call this directly). */
+export function downloadRequest(request: FileRequest): Promise<string | DryRunFileInfo> {
+  return request.options.localDir !== undefined
+    ? downloadToLocalDir(request, request.options.localDir)
     : downloadToCache(request);
+}
+
+/** Cache folders known to hold their CACHEDIR.TAG, so a snapshot of many files looks once. */
+const taggedCacheDirs = new Set<string>();
+
+async function tagCacheDir(cacheDir: string): Promise<void> {
+  if (taggedCacheDirs.has(cacheDir)) return;
+  const tag = join(cacheDir, "CACHEDIR.TAG");
+  if (!existsSync(tag)) await writeAtomically(tag, CACHEDIR_TAG);
+  taggedCacheDirs.add(cacheDir);
 }
 
 async function downloadToCache(request: FileRequest): Promise<string | DryRunFileInfo> {
@@ -69,7 +83,8 @@ async function downloadToCache(request: FileRequest): Promise<string | DryRunFil
   };
 
   // A commit the cache holds already needs no request: commits do not change.
-  if (COMMIT_ID.test(revision) && !options.forceDownload && existsSync(layout.snapshot(revision, path)))
+  const checkedCommit = COMMIT_ID.test(revision) && !options.forceDownload;
+  if (checkedCommit && existsSync(layout.snapshot(revision, path)))
     return cached(revision, layout.snapshot(revision, path));
   if (request.offline) return fromCache("offline mode (HF_HUB_OFFLINE) forbids the network");
 
@@ -94,11 +109,12 @@ async function downloadToCache(request: FileRequest): Promise<string | DryRunFil
     return dryRunInfo(request, { commitHash, fileSize: size, localPath: pointer, isCached });
   }
   if (revision !== commitHash) await writeAtomically(layout.ref(revision), commitHash);
-  if (!options.forceDownload && existsSync(pointer)) return pointer;
+  // (When the revision is this commit, the pointer was looked for above.)
+  const looked = checkedCommit && revision === commitHash;
+  if (!options.forceDownload && !looked && existsSync(pointer)) return pointer;
 
   if (options.forceDownload || !existsSync(blob)) {
-    if (!existsSync(join(layout.cacheDir, "CACHEDIR.TAG")))
-      await writeAtomically(join(layout.cacheDir, "CACHEDIR.TAG"), CACHEDIR_TAG);
+    await tagCacheDir(layout.cacheDir);
     await downloadFile({
       url: location,
       dest: blob,

@@ -17,10 +17,10 @@ import { filterPaths } from "../core/glob/fnmatch.js";
 import type { OnProgress } from "../core/progress.js";
 import { writeAtomically } from "./cache-files.js";
 import { CacheLayout } from "./cache-layout.js";
-import { type DryRunFileInfo, isUnreachable } from "./file-request.js";
-import { hfHubDownload } from "./hf-hub-download.js";
-import type { HubCallOptions } from "./hub-request.js";
-import { listRepoFiles } from "./list-repo-files.js";
+import { type DryRunFileInfo, fileRequest, isUnreachable } from "./file-request.js";
+import { downloadRequest } from "./hf-hub-download.js";
+import { type HubCallOptions, tokenOf } from "./hub-request.js";
+import { listRepoTree, type RepoFile } from "./list-repo-tree.js";
 import type { RepoType } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
 import { DEFAULT_REVISION } from "./urls.js";
@@ -44,6 +44,11 @@ export interface SnapshotDownloadOptions extends HubCallOptions {
   /** No network at all (default `HF_HUB_OFFLINE`). */
   offline?: boolean;
   onProgress?: OnProgress;
+}
+
+/** The etag the Hub gives a file, and the name of its blob: the sha256 for LFS, else the git blob id. */
+function etagOf(file: RepoFile): string {
+  return file.lfs?.oid ?? file.oid;
 }
 
 async function isNonEmptyFolder(path: string): Promise<boolean> {
@@ -91,11 +96,14 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
   // As Python, the cache learns the revision's commit even when the files go to a local folder.
   if (revision !== commit && !options.dryRun) await writeAtomically(layout.ref(revision), commit);
 
-  const paths = await listRepoFiles({ ...options, repoType, revision: commit });
-  const wanted = filterPaths(paths, {
+  // One listing gives every file's etag and size, so no file needs a HEAD of its own.
+  const files = new Map<string, RepoFile>();
+  for await (const entry of listRepoTree({ ...options, repoType, revision: commit, recursive: true }))
+    if (entry.type === "file") files.set(entry.path, entry);
+  const wanted = filterPaths([...files.keys()], {
     allowPatterns: options.allowPatterns,
     ignorePatterns: options.ignorePatterns,
-  });
+  }).map((path) => files.get(path) as RepoFile);
   const limit = pLimit(Math.max(1, options.maxWorkers ?? 8));
   // The overall count, for an overall progress bar beside each file's bytes.
   let done = 0;
@@ -112,23 +120,29 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
   };
   options.onProgress?.({ id: options.repoId, phase: "files", done, total: wanted.length });
   const results = await Promise.all(
-    wanted.map((filename) =>
+    wanted.map((file) =>
       limit(() =>
-        hfHubDownload({
-          repoId: options.repoId,
-          repoType,
-          filename,
-          revision: commit,
-          cacheDir: layout.cacheDir,
-          localDir,
-          endpoint: options.endpoint,
-          token: options.token,
-          client: options.client,
-          forceDownload: options.forceDownload,
-          dryRun: options.dryRun,
-          signal: options.signal,
-          onProgress: options.onProgress,
-        }).then(counted),
+        downloadRequest(
+          fileRequest(
+            {
+              repoId: options.repoId,
+              repoType,
+              filename: file.path,
+              revision: commit,
+              cacheDir: layout.cacheDir,
+              localDir,
+              endpoint: options.endpoint,
+              // Resolved once here: the default reads the token file, which a thousand files need not do.
+              token: tokenOf(options) ?? false,
+              client: options.client,
+              forceDownload: options.forceDownload,
+              dryRun: options.dryRun,
+              signal: options.signal,
+              onProgress: options.onProgress,
+            },
+            { commitHash: commit, etag: etagOf(file), size: file.size },
+          ),
+        ).then(counted),
       ),
     ),
   );
