@@ -85,6 +85,14 @@ describe("the Hub API", () => {
       "vega/cars-regressor",
     ]);
     expect(await ids(listDatasets({ ...api, author: "team" }))).toEqual([]);
+    // Tags from the cards: the repo of many shards has no README, so no tags.
+    expect(await ids(listDatasets({ ...api, filter: "vega" }))).toEqual([
+      "vega/flights",
+      "vega/movies",
+      "vega/seattle-weather",
+    ]);
+    expect(await ids(listDatasets({ ...api, filter: ["vega", "nope"] }))).toEqual([]);
+    expect((await collect(listModels({ ...api, search: "cars" })))[0]?.tags).toEqual(["vega"]);
     expect(await ids(listDatasets({ endpoint: hub.url, token: ALICE, author: "team" }))).toEqual([
       "team/secret-data",
     ]);

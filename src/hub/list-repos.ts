@@ -1,6 +1,6 @@
 /**
  * `listModels`, `listDatasets`, `listSpaces`: the repos an endpoint lists (`GET /api/{type}s`), with
- * Python's filters (`search`, `author`, `sort`, `direction`, `limit`), page after page as an async
+ * Python's filters (`search`, `author`, `filter` tags, `sort`, `direction`, `limit`), page after page as an async
  * iterable that stops at `limit`.
  */
 import { type HubCallOptions, hubGetPages } from "./hub-request.js";
@@ -9,6 +9,8 @@ import type { RepoType } from "./repo-id.js";
 export interface ListReposOptions extends HubCallOptions {
   search?: string;
   author?: string;
+  /** Tags every listed repo must have (`license:mit`, `task_categories:...`, a card's own tags). */
+  filter?: string | readonly string[];
   sort?: string;
   /** -1 for descending. */
   direction?: 1 | -1;
@@ -32,6 +34,7 @@ async function* listRepos(type: RepoType, options: ListReposOptions): AsyncItera
   for (const name of ["search", "author", "sort", "direction", "limit"] as const) {
     if (options[name] !== undefined) query.set(name, String(options[name]));
   }
+  for (const tag of [options.filter ?? []].flat()) query.append("filter", tag);
   let count = 0;
   for await (const raw of hubGetPages<Record<string, unknown>>(`/api/${type}s?${query}`, options)) {
     if (options.limit !== undefined && count++ >= options.limit) return;

@@ -37,3 +37,8 @@ export async function cardDataOf(
   cache.set(view, card);
   return card;
 }
+
+/** The tags a card names (`tags:` in the front matter), as repo info and listings report them. */
+export function tagsOf(card: Record<string, unknown> | undefined): string[] {
+  return Array.isArray(card?.tags) ? card.tags.filter((tag): tag is string => typeof tag === "string") : [];
+}

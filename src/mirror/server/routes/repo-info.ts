@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { repoIdString } from "../../../hub/repo-id.js";
 import { lfsPointerSize } from "../../store/commit.js";
-import { cardDataOf } from "../card-data.js";
+import { cardDataOf, tagsOf } from "../card-data.js";
 import { type OpenRepo, openRepo, openRevision, type ServerDeps, typeFromPlural } from "../context.js";
 
 interface Params {
@@ -36,7 +36,7 @@ async function repoInfo(deps: ServerDeps, open: OpenRepo, revision: string, blob
   const card = await cardDataOf(deps.store, view);
   const id = repoIdString(repo);
   const files = Object.entries(view.commit.files);
-  const tags = Array.isArray(card?.tags) ? card.tags.filter((tag) => typeof tag === "string") : [];
+  const tags = tagsOf(card);
   return {
     _id: record.objectId,
     id,
