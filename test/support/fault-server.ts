@@ -44,6 +44,26 @@ export interface RequestRecord {
   method: string;
   path: string;
   headers: IncomingMessage["headers"];
+  /** When the request arrived and when its answer closed (performance.now()). */
+  startedAt: number;
+  endedAt?: number;
+}
+
+/** The most of these requests that were being answered at one time. */
+export function mostAtOnce(requests: readonly RequestRecord[]): number {
+  const edges = requests.flatMap((request) => [
+    { at: request.startedAt, step: 1 },
+    { at: request.endedAt ?? Number.POSITIVE_INFINITY, step: -1 },
+  ]);
+  // At equal times an end comes before a start: a slot freed and taken again is not two at once.
+  edges.sort((a, b) => a.at - b.at || a.step - b.step);
+  let open = 0;
+  let most = 0;
+  for (const edge of edges) {
+    open += edge.step;
+    most = Math.max(most, open);
+  }
+  return most;
 }
 
 export class FaultServer {
@@ -51,6 +71,7 @@ export class FaultServer {
   readonly requests: RequestRecord[] = [];
   /** Body bytes sent per path. */
   readonly bytesSent = new Map<string, number>();
+
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   url = "";
@@ -84,7 +105,16 @@ export class FaultServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? "/", "http://x").pathname;
-    this.requests.push({ method: req.method ?? "GET", path, headers: req.headers });
+    const record: RequestRecord = {
+      method: req.method ?? "GET",
+      path,
+      headers: req.headers,
+      startedAt: performance.now(),
+    };
+    res.once("close", () => {
+      record.endedAt = performance.now();
+    });
+    this.requests.push(record);
     const file = this.files.get(path);
     if (!file) {
       res.writeHead(404, { "x-error-code": "EntryNotFound", "x-error-message": `${path} does not exist` });
@@ -155,7 +185,10 @@ export class FaultServer {
       offset += chunk.length;
       this.bytesSent.set(path, (this.bytesSent.get(path) ?? 0) + chunk.length);
       if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
-      if (file.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, file.chunkDelayMs));
+      // Between chunks only: a pause after the last one would hold the answer open after the client
+      // has every byte, and make it look in flight when it is not.
+      if (file.chunkDelayMs && offset < stop)
+        await new Promise((resolve) => setTimeout(resolve, file.chunkDelayMs));
     }
     if (!res.destroyed) done();
   }

@@ -2,6 +2,12 @@
  * A Writable that writes a download's bytes at known positions of an open file and hashes exactly the
  * bytes that reached the file. Because the hash and the offset only move after a write succeeds, a
  * download cut at any point can resume from `position` with a hash that is still right.
+ *
+ * Bytes are written in batches of at least `BATCH` (the last one excepted): a socket delivers 64 KiB at
+ * a time, and a write per chunk, each a hand-off to the thread pool, made a 1 GiB download spend twice
+ * the system time and half again the wall time of the same bytes written in 1 MiB batches (measured
+ * beside each other on this machine). Bytes held for a batch count only once written, and a failing
+ * stream (a dropped socket, a cancel) writes what it holds before it closes.
  */
 import type { Hash } from "node:crypto";
 import { writev } from "node:fs";
@@ -16,12 +22,16 @@ export interface FileSinkOptions {
   onWritten: (position: number) => void;
 }
 
+const BATCH = 1 << 20;
+
 export class FileSink extends Writable {
   position: number;
   private readonly fd: number;
   private readonly hash: Hash | undefined;
   private readonly onWritten: (position: number) => void;
   private inFlight: Promise<void> = Promise.resolve();
+  private held: Buffer[] = [];
+  private heldBytes = 0;
 
   constructor(options: FileSinkOptions) {
     // A deep buffer lets the socket keep reading while the disk writes.
@@ -33,14 +43,49 @@ export class FileSink extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.track(this.writeChunks([chunk]), callback);
+    this.collect([chunk], callback);
   }
 
   override _writev(
     chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
     callback: (error?: Error | null) => void,
   ): void {
-    this.track(this.writeChunks(chunks.map((entry) => entry.chunk)), callback);
+    this.collect(
+      chunks.map((entry) => entry.chunk),
+      callback,
+    );
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.flush(callback);
+  }
+
+  /**
+   * A stream that fails (the socket dropped, a cancel) still writes the bytes it holds: they arrived in
+   * order before the failure, so a resume starts after them. `settled()` waits for that write too.
+   */
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.flush(() => callback(error));
+  }
+
+  /** Holds chunks until a batch is full, then writes it; the stream waits only for a full batch. */
+  private collect(chunks: Buffer[], callback: (error?: Error | null) => void): void {
+    for (const chunk of chunks) {
+      this.held.push(chunk);
+      this.heldBytes += chunk.length;
+    }
+    if (this.heldBytes < BATCH) callback();
+    else this.flush(callback);
+  }
+
+  /** Writes what is held, after the write in flight; the stream buffers meanwhile (its high-water mark). */
+  private flush(callback: (error?: Error | null) => void): void {
+    const chunks = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    const write = this.inFlight.then(() => (chunks.length > 0 ? this.writeChunks(chunks) : undefined));
+    this.inFlight = write;
+    write.then(() => callback(), callback);
   }
 
   /**
@@ -49,11 +94,6 @@ export class FileSink extends Writable {
    */
   async settled(): Promise<void> {
     await this.inFlight.catch(() => {});
-  }
-
-  private track(write: Promise<void>, callback: (error?: Error | null) => void): void {
-    this.inFlight = write;
-    write.then(() => callback(), callback);
   }
 
   private async writeChunks(chunks: Buffer[]): Promise<void> {
