@@ -5,8 +5,10 @@
  * of the npm package `vega-datasets` (3 million flights as a parquet dataset, a CSV and a JSON dataset,
  * a small model), imported into a fresh store with `wharf repo import`, and served by `wharf serve`
  * as a Hub endpoint. The demo then reads it as any Hub client would: the repo listing, a dataset's card
- * and tree, and a download of the parquet file through wharf's download engine, verified against the
- * sha256 the tree gives. Later issues grow this into the whole path: download, load, transform.
+ * and tree, the headers of a HEAD; then wharf's Hub client (issue #4) downloads a dataset into a fresh
+ * Python-shared cache through `wharf download` (LFS files verified by sha256), shows that a second call
+ * downloads nothing, fetches a file into a plain folder, and scans the cache. Later issues grow this
+ * into the whole path: load, transform, push.
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdtemp, stat } from "node:fs/promises";
@@ -14,7 +16,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { downloadFile } from "../src/core/download/engine.js";
 import { writeSampleRepos } from "./sample-repos.js";
 
 const bin = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
@@ -81,19 +82,37 @@ try {
   for (const name of ["x-repo-commit", "etag", "content-length", "accept-ranges"]) {
     console.log(`   ${name}: ${head.headers.get(name)}`);
   }
-  const dest = join(work, "downloads", "flights.parquet");
-  const started = performance.now();
-  const result = await downloadFile({
-    url: resolveUrl,
-    dest,
-    expectedSha256: parquet.lfs.oid,
-    expectedSize: parquet.size,
-  });
+  // The Hub client, as a user runs it: the CLI against this server, into a fresh Python-shared cache.
+  const env = { ...process.env, HF_ENDPOINT: url, HF_HOME: join(work, "hf") };
+  const hf = (args: string[]) => promisify(execFile)(process.execPath, [bin, ...args], { env });
+  let started = performance.now();
+  const snapshot = (await hf(["download", "vega/flights", "--type", "dataset", "--quiet"])).stdout.trim();
   const seconds = (performance.now() - started) / 1000;
+  const downloaded = join(snapshot, ...parquet.path.split("/"));
   console.log(
-    `\n5. Downloaded ${mib((await stat(dest)).size)} to ${dest} in ${seconds.toFixed(2)} s, sha256 verified ` +
-      `(${result.sha256?.slice(0, 16)}…).`,
+    `\n5. $ HF_ENDPOINT=${url} wharf download vega/flights --type dataset\n   ${snapshot}\n` +
+      `   ${mib((await stat(downloaded)).size)} in ${seconds.toFixed(2)} s into the cache Python shares, ` +
+      `the parquet file's sha256 verified against ${parquet.lfs.oid.slice(0, 16)}…`,
   );
+  started = performance.now();
+  await hf(["download", "vega/flights", "--type", "dataset", "--quiet"]);
+  console.log(
+    `   again: ${((performance.now() - started) / 1000).toFixed(2)} s, nothing downloaded (the cache holds it)`,
+  );
+  const local = join(work, "weather");
+  await hf([
+    "download",
+    "vega/seattle-weather",
+    "data/train.csv",
+    "--type",
+    "dataset",
+    "--local-dir",
+    local,
+    "--quiet",
+  ]);
+  console.log(`   $ wharf download vega/seattle-weather data/train.csv --type dataset --local-dir ${local}`);
+  console.log("\n6. $ wharf cache scan");
+  for (const line of (await hf(["cache", "scan"])).stdout.trimEnd().split("\n")) console.log(`   ${line}`);
   console.log("\nNext: `npm test` runs the test suite.");
 } finally {
   server.kill("SIGTERM");

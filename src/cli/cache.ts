@@ -21,7 +21,7 @@ import {
   verifyCache,
 } from "../hub/index.js";
 import { cacheDirOption, jsonOption } from "./options.js";
-import { printJson, printTable, shortDate } from "./output.js";
+import { count, printJson, printTable, shortDate } from "./output.js";
 import { formatBytes } from "./progress-bars.js";
 
 interface DeleteOptions {
@@ -48,10 +48,10 @@ function commitsOf(info: CacheInfo, target: string): string[] {
 
 function describePlan(plan: DeleteCacheStrategy): string {
   const parts = [
-    plan.repos.length && `${plan.repos.length} repos`,
-    plan.snapshots.length && `${plan.snapshots.length} revisions`,
-    plan.blobs.length && `${plan.blobs.length} blobs`,
-    plan.incompleteFiles.length && `${plan.incompleteFiles.length / 2} partial downloads`,
+    plan.repos.length && count(plan.repos.length, "repo"),
+    plan.snapshots.length && count(plan.snapshots.length, "revision"),
+    plan.blobs.length && count(plan.blobs.length, "blob"),
+    plan.incompleteFiles.length && count(plan.incompleteFiles.length / 2, "partial download"),
   ].filter(Boolean);
   return parts.length ? `${parts.join(", ")}, freeing ${formatBytes(plan.expectedFreedSize)}` : "nothing";
 }
@@ -136,7 +136,7 @@ export function registerCache(program: Command): void {
         );
       }
       process.stdout.write(
-        `\n${info.repos.length} repos, ${formatBytes(info.sizeOnDisk)} on disk${info.warnings.length ? `, ${info.warnings.length} warnings` : ""}\n`,
+        `\n${count(info.repos.length, "repo")}, ${formatBytes(info.sizeOnDisk)} on disk${info.warnings.length ? `, ${count(info.warnings.length, "warning")}` : ""}\n`,
       );
     });
 
@@ -201,11 +201,11 @@ export function registerCache(program: Command): void {
       else {
         for (const blob of result.corrupt)
           process.stdout.write(`corrupt ${blob.blobPath} (its bytes hash to ${blob.actual})\n`);
-        process.stdout.write(`${result.checked} blobs checked, ${result.corrupt.length} corrupt\n`);
+        process.stdout.write(`${count(result.checked, "blob")} checked, ${result.corrupt.length} corrupt\n`);
       }
       if (result.corrupt.length > 0)
         throw new CacheCorruptError(
-          `${result.corrupt.length} blobs of the cache are corrupt; delete their revisions (wharf cache delete) ` +
+          `${count(result.corrupt.length, "blob")} of the cache corrupt; delete their revisions (wharf cache delete) ` +
             "or download them again with --force-download.",
         );
     });

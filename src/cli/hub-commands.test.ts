@@ -145,12 +145,12 @@ describe("wharf cache", () => {
       cacheDir,
       "--dry-run",
     ]);
-    expect(dry.stdout).toBe("would delete 1 repos, freeing 12.9 MiB\n");
+    expect(dry.stdout).toBe("would delete 1 repo, freeing 12.9 MiB\n");
     const refused = await wharf(["cache", "rm", "dataset/vega/flights", "--cache-dir", cacheDir]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--yes/);
     const done = await wharf(["cache", "rm", "dataset/vega/flights", "--cache-dir", cacheDir, "--yes"]);
-    expect(done.stdout).toBe("deleted 1 repos, freeing 12.9 MiB\n");
+    expect(done.stdout).toBe("deleted 1 repo, freeing 12.9 MiB\n");
     expect((await wharf(["cache", "rm", "dataset/vega/flights", "--cache-dir", cacheDir])).code).toBe(1);
 
     const config = JSON.parse((await wharf(["cache", "scan", "--cache-dir", cacheDir, "--json"])).stdout) as {
@@ -165,7 +165,7 @@ describe("wharf cache", () => {
     expect(corrupt.stdout).toContain(`corrupt ${blob}`);
 
     const pruned = await wharf(["cache", "prune", "--max-size", "0", "--cache-dir", cacheDir, "--yes"]);
-    expect(pruned.stdout).toMatch(/^deleted 1 repos/);
+    expect(pruned.stdout).toMatch(/^deleted 1 repo,/);
     expect((await wharf(["cache", "prune", "--max-size", "lots", "--cache-dir", cacheDir])).code).toBe(1);
   });
 });
