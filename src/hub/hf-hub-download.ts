@@ -123,6 +123,8 @@ async function downloadToCache(request: FileRequest): Promise<string | DryRunFil
       expectedSize: size,
       expectedSha256: SHA256.test(etag) ? etag : undefined,
       force: options.forceDownload,
+      // A blob is only ever renamed into place after its bytes verified, and its name is its hash.
+      trustExisting: true,
       headers: request.downloadHeaders(location),
       client: options.client,
       signal: options.signal,

@@ -316,6 +316,17 @@ describe("downloadFile", () => {
     expect(again).toMatchObject({ skipped: true, sha256: sha256(body) });
   });
 
+  it("takes a trusted existing file of the right size without reading it", async () => {
+    const url = server.serve("/trusted.bin", body);
+    const dest = join(dir, "trusted.bin");
+    // Bytes that would not verify: a trusted file is not hashed again, so they stay.
+    await writeFile(dest, Buffer.alloc(body.length));
+    const options = { url, dest, client, expectedSize: body.length, expectedSha256: sha256(body) };
+    expect(await downloadFile({ ...options, trustExisting: true })).toMatchObject({ skipped: true });
+    expect(server.requestsFor("/trusted.bin")).toHaveLength(0);
+    expect(await downloadFile(options)).toMatchObject({ skipped: false, transferred: body.length });
+  });
+
   it("keeps its default locks in a folder of the user's own", async () => {
     const url = server.serve("/locked.bin", body);
     const dest = join(dir, "locked.bin");

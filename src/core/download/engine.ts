@@ -47,6 +47,12 @@ export interface DownloadOptions {
   computeSha256?: boolean;
   /** Download even when `dest` already exists. */
   force?: boolean;
+  /**
+   * Take an existing `dest` of the expected size as the file without hashing it again: for targets only
+   * ever made by a verified download (a content-addressed blob named by its hash), where a second process
+   * that waited for the first would otherwise re-read a whole file it knows is right.
+   */
+  trustExisting?: boolean;
   /** The temporary file; default `${dest}.incomplete`. */
   incompletePath?: string;
   /**
@@ -215,16 +221,15 @@ export function defaultLockPath(dest: string): string {
 
 /**
  * The result for a `dest` that already holds the file, or undefined when it must be downloaded: absent,
- * another size, or (when a sha256 is expected) other bytes.
+ * another size, or (when a sha256 is expected, and the file is not trusted) other bytes.
  */
 async function existingResult(options: DownloadOptions): Promise<DownloadResult | undefined> {
   const size = sizeOf(options.dest);
   if (size === undefined) return undefined;
   if (options.expectedSize !== undefined && size !== options.expectedSize) return undefined;
-  let sha256: string | undefined;
-  if (options.expectedSha256 !== undefined) {
-    sha256 = await sha256OfFile(options.dest, options.signal);
-    if (sha256 !== options.expectedSha256.toLowerCase()) return undefined;
+  const sha256 = options.expectedSha256?.toLowerCase();
+  if (sha256 !== undefined && !options.trustExisting) {
+    if ((await sha256OfFile(options.dest, options.signal)) !== sha256) return undefined;
   }
   return { path: options.dest, size, sha256, transferred: 0, skipped: true };
 }
