@@ -15,3 +15,13 @@ export class RefMovedError extends WharfError {
 export class AlreadyInStoreError extends WharfError {
   override readonly code = "AlreadyInStore";
 }
+
+/** A commit named its parent, and the branch is no longer there; nothing was changed. */
+export class ParentCommitMovedError extends WharfError {
+  override readonly code = "ParentCommitMoved";
+}
+
+/** A file or folder a commit deletes is not in the revision. */
+export class PathNotInCommitError extends WharfError {
+  override readonly code = "PathNotInCommit";
+}

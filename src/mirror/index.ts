@@ -1,4 +1,5 @@
 /** wharf/mirror: the repo store, folder imports and the Hub-compatible server. */
+export * from "./commit-operations.js";
 export * from "./errors.js";
 export * from "./import-folder.js";
 export * from "./server/app.js";

@@ -2,7 +2,8 @@
  * Who is asking and what they may read. A request's `Authorization: Bearer` token is looked up in the
  * config; an unknown token is refused (401), no token is an anonymous caller. Anyone reads public repos;
  * a private repo is readable by its namespace's user and members of its namespace's organization, and to
- * everyone else it does not exist. A gated repo needs a signed-in caller.
+ * everyone else it does not exist. A gated repo needs a signed-in caller. Writing needs a `write` token
+ * whose user is the namespace or a member of its organization.
  */
 import type { RepoRecord } from "../store/repo-store.js";
 import type { ServerConfig, TokenGrant } from "./config.js";
@@ -44,5 +45,24 @@ export class Access {
         "GatedRepo",
       );
     }
+  }
+
+  /** Throws the Hub's answer for a caller who may not write to the repo: 401 without a token, else 403. */
+  assertCanWrite(record: RepoRecord, caller: Caller): void {
+    this.assertCanRead(record, caller);
+    if (caller === undefined)
+      throw new HubHttpError(
+        401,
+        "You must be authenticated (a write token) to change this repo.",
+        "Unauthorized",
+      );
+    const owns = caller.user === record.namespace || caller.orgs.includes(record.namespace);
+    if (!owns || caller.role !== "write")
+      throw new HubHttpError(
+        403,
+        `You don't have the rights to write to ${record.namespace}/${record.name}` +
+          (owns ? ": the token is read-only." : "."),
+        "Forbidden",
+      );
   }
 }

@@ -10,6 +10,7 @@ import { Access } from "./access.js";
 import { EMPTY_CONFIG, type ServerConfig } from "./config.js";
 import type { ServerDeps } from "./context.js";
 import { HubHttpError } from "./hub-error.js";
+import { registerCommitRoutes } from "./routes/commit.js";
 import { registerListingRoutes } from "./routes/listing.js";
 import { registerRefsAndCommitsRoutes } from "./routes/refs-commits.js";
 import { registerRepoInfoRoutes } from "./routes/repo-info.js";
@@ -68,6 +69,7 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     registerTreeRoutes(scope, deps);
     registerRefsAndCommitsRoutes(scope, deps);
     registerResolveRoutes(scope, deps);
+    registerCommitRoutes(scope, deps);
   });
   return app;
 }

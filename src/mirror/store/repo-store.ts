@@ -325,7 +325,12 @@ export class RepoStore {
   // Blobs
 
   async hasBlob(sha256: string): Promise<boolean> {
-    return (await this.objects.head(blobKey(sha256))) !== undefined;
+    return (await this.blobSize(sha256)) !== undefined;
+  }
+
+  /** The size of a stored blob, or undefined when the store does not hold it. */
+  async blobSize(sha256: string): Promise<number | undefined> {
+    return (await this.objects.head(blobKey(sha256)))?.size;
   }
 
   async putBlob(sha256: string, source: ObjectSource): Promise<void> {

@@ -1,0 +1,201 @@
+/**
+ * The commit API of the wharf server: `@huggingface/hub`, an independent client, commits to it, and raw
+ * requests check what that client does not send (a stale parent, other people's tokens, NDJSON as
+ * Python writes it).
+ */
+import { commit, downloadFile } from "@huggingface/hub";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALICE, BOB, type SampleHub, startSampleHub } from "../../../test/support/sample-hub.js";
+import { gitBlobOid } from "../../core/hash.js";
+
+let hub: SampleHub;
+const secret = { type: "dataset", name: "team/secret-data" } as const;
+
+beforeAll(async () => {
+  hub = await startSampleHub();
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+/** POSTs an NDJSON commit body as Python's client writes it. */
+function postCommit(lines: unknown[], token: string | undefined, repo = "team/secret-data") {
+  return fetch(`${hub.url}/api/datasets/${repo}/commit/main`, {
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson", ...(token && { authorization: `Bearer ${token}` }) },
+    body: lines.map((line) => JSON.stringify(line)).join("\n"),
+  });
+}
+
+const headOf = async () =>
+  (
+    (await (
+      await fetch(`${hub.url}/api/datasets/team/secret-data`, {
+        headers: { authorization: `Bearer ${ALICE}` },
+      })
+    ).json()) as { sha: string }
+  ).sha;
+
+describe("commits", () => {
+  it("takes a commit from @huggingface/hub and serves its files back", async () => {
+    const before = await headOf();
+    const result = await commit({
+      repo: secret,
+      hubUrl: hub.url,
+      accessToken: ALICE,
+      title: "Add notes, drop the CSV",
+      operations: [
+        { operation: "addOrUpdate", path: "docs/notes.txt", content: new Blob(["hello from js\n"]) },
+        { operation: "delete", path: "data.csv" },
+      ],
+    });
+    expect(result?.commit.oid).toMatch(/^[0-9a-f]{40}$/);
+    expect(result?.commit.url).toBe(`${hub.url}/datasets/team/secret-data/commit/${result?.commit.oid}`);
+    expect(await headOf()).toBe(result?.commit.oid);
+    const notes = await downloadFile({
+      repo: secret,
+      path: "docs/notes.txt",
+      hubUrl: hub.url,
+      accessToken: ALICE,
+    });
+    expect(await notes?.text()).toBe("hello from js\n");
+    const gone = await fetch(`${hub.url}/datasets/team/secret-data/resolve/main/data.csv`, {
+      method: "HEAD",
+      headers: { authorization: `Bearer ${ALICE}` },
+    });
+    expect(gone.status).toBe(404);
+    const commits = (await (
+      await fetch(`${hub.url}/api/datasets/team/secret-data/commits/main`, {
+        headers: { authorization: `Bearer ${ALICE}` },
+      })
+    ).json()) as Array<{ id: string; title: string; authors: Array<{ user: string }> }>;
+    expect(commits[0]).toMatchObject({ title: "Add notes, drop the CSV", authors: [{ user: "alice" }] });
+    expect(commits[1]?.id).toBe(before);
+  });
+
+  it("refuses a stale parent commit and changes nothing", async () => {
+    const head = await headOf();
+    const stale = await postCommit(
+      [
+        { key: "header", value: { summary: "late", parentCommit: "0".repeat(40) } },
+        {
+          key: "file",
+          value: { path: "late.txt", content: Buffer.from("x").toString("base64"), encoding: "base64" },
+        },
+      ],
+      ALICE,
+    );
+    expect(stale.status).toBe(412);
+    expect(await headOf()).toBe(head);
+    const fresh = await postCommit(
+      [
+        { key: "header", value: { summary: "on time", parentCommit: head } },
+        {
+          key: "file",
+          value: { path: "a/b.txt", content: Buffer.from("b").toString("base64"), encoding: "base64" },
+        },
+        {
+          key: "file",
+          value: { path: "a/c.txt", content: Buffer.from("c").toString("base64"), encoding: "base64" },
+        },
+      ],
+      ALICE,
+    );
+    expect(fresh.status).toBe(200);
+    const body = (await fresh.json()) as { commitOid: string };
+    expect(await headOf()).toBe(body.commitOid);
+    const folder = await postCommit(
+      [
+        { key: "header", value: { summary: "drop a/" } },
+        { key: "deletedFolder", value: { path: "a/" } },
+      ],
+      ALICE,
+    );
+    expect(folder.status).toBe(200);
+    const tree = (await (
+      await fetch(`${hub.url}/api/datasets/team/secret-data/tree/main?recursive=true`, {
+        headers: { authorization: `Bearer ${ALICE}` },
+      })
+    ).json()) as Array<{ path: string; oid: string }>;
+    expect(tree.map((entry) => entry.path).sort()).toEqual(["docs", "docs/notes.txt"]);
+    expect(tree.find((entry) => entry.path === "docs/notes.txt")?.oid).toBe(gitBlobOid("hello from js\n"));
+    const missing = await postCommit(
+      [
+        { key: "header", value: { summary: "x" } },
+        { key: "deletedFile", value: { path: "nothing.txt" } },
+      ],
+      ALICE,
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it("loses no commit when several race on one branch", async () => {
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        postCommit(
+          [
+            { key: "header", value: { summary: `race ${n}` } },
+            {
+              key: "file",
+              value: {
+                path: `race/${n}.txt`,
+                content: Buffer.from(`${n}`).toString("base64"),
+                encoding: "base64",
+              },
+            },
+          ],
+          ALICE,
+        ),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    const tree = (await (
+      await fetch(`${hub.url}/api/datasets/team/secret-data/tree/main/race`, {
+        headers: { authorization: `Bearer ${ALICE}` },
+      })
+    ).json()) as Array<{ path: string }>;
+    expect(tree.map((entry) => entry.path).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `race/${n}.txt`));
+  });
+
+  it("lets only write tokens of the namespace commit", async () => {
+    const lines = [
+      { key: "header", value: { summary: "intrusion" } },
+      { key: "file", value: { path: "x.txt", content: "eA==", encoding: "base64" } },
+    ];
+    const head = await headOf();
+    expect((await postCommit(lines, undefined)).status).toBe(404); // private: hidden from strangers
+    expect((await postCommit(lines, BOB)).status).toBe(404);
+    const anonymous = await postCommit(lines, undefined, "vega/seattle-weather");
+    expect(anonymous.status).toBe(401);
+    const other = await postCommit(lines, ALICE, "vega/seattle-weather");
+    expect(other.status).toBe(403);
+    expect(other.headers.get("x-error-code")).toBe("Forbidden");
+    expect(await headOf()).toBe(head);
+  });
+
+  it("says which files go through LFS, and the oid of each one already there", async () => {
+    const answer = await fetch(`${hub.url}/api/datasets/team/secret-data/preupload/main`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${ALICE}` },
+      body: JSON.stringify({
+        files: [
+          { path: "docs/notes.txt", size: 14, sample: "" },
+          { path: "data/big.parquet", size: 100, sample: "" },
+          { path: "huge.txt", size: 20 * 2 ** 20, sample: "" },
+        ],
+      }),
+    });
+    expect(await answer.json()).toEqual({
+      files: [
+        {
+          path: "docs/notes.txt",
+          uploadMode: "regular",
+          shouldIgnore: false,
+          oid: gitBlobOid("hello from js\n"),
+        },
+        { path: "data/big.parquet", uploadMode: "lfs", shouldIgnore: false },
+        { path: "huge.txt", uploadMode: "lfs", shouldIgnore: false },
+      ],
+    });
+  });
+});
