@@ -1,6 +1,6 @@
 /**
  * The Hub-compatible server over a repo store (`wharf serve`): a Fastify app with the Hub's read
- * endpoints, the Hub's error answers, and limits on what a request may send. `startHubServer` listens
+ * endpoints, its commit and LFS upload endpoints, the Hub's error answers, and limits on what a request may send. `startHubServer` listens
  * and says where; `close()` stops taking requests and lets the open ones finish.
  */
 import formBody from "@fastify/formbody";
@@ -11,12 +11,14 @@ import { EMPTY_CONFIG, type ServerConfig } from "./config.js";
 import type { ServerDeps } from "./context.js";
 import { HubHttpError } from "./hub-error.js";
 import { registerCommitRoutes } from "./routes/commit.js";
+import { registerLfsRoutes } from "./routes/lfs.js";
 import { registerListingRoutes } from "./routes/listing.js";
 import { registerRefsAndCommitsRoutes } from "./routes/refs-commits.js";
 import { registerRepoInfoRoutes } from "./routes/repo-info.js";
 import { registerResolveRoutes } from "./routes/resolve.js";
 import { registerTreeRoutes } from "./routes/tree.js";
 import { registerWhoamiRoute } from "./routes/whoami.js";
+import { UploadSigner } from "./upload-signature.js";
 
 export interface HubServerOptions {
   config?: ServerConfig;
@@ -26,6 +28,11 @@ export interface HubServerOptions {
   bodyLimit?: number;
   /** Log each request (pino, to stdout). */
   logRequests?: boolean;
+  /**
+   * The secret upload URLs are signed with; servers that share a store and a public URL need the same
+   * one. Default: random, so URLs are good only with this process.
+   */
+  uploadSecret?: string;
 }
 
 export function createHubServer(store: RepoStore, options: HubServerOptions = {}): FastifyInstance {
@@ -43,6 +50,7 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     store,
     access: new Access(options.config ?? EMPTY_CONFIG),
     publicUrl: options.publicUrl,
+    signer: new UploadSigner(options.uploadSecret),
   };
   app.register(formBody, { bodyLimit: options.bodyLimit ?? 1 << 20 });
   app.setErrorHandler((error: FastifyError | HubHttpError, _request, reply) => {
@@ -70,6 +78,7 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     registerRefsAndCommitsRoutes(scope, deps);
     registerResolveRoutes(scope, deps);
     registerCommitRoutes(scope, deps);
+    registerLfsRoutes(scope, deps);
   });
   return app;
 }

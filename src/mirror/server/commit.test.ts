@@ -3,6 +3,7 @@
  * requests check what that client does not send (a stale parent, other people's tokens, NDJSON as
  * Python writes it).
  */
+import { createHash, randomBytes } from "node:crypto";
 import { commit, downloadFile } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../../test/support/sample-hub.js";
@@ -197,5 +198,68 @@ describe("commits", () => {
         { path: "huge.txt", uploadMode: "lfs", shouldIgnore: false },
       ],
     });
+  });
+
+  it("takes LFS files through the batch API, and stores only bytes that hash to their oid", async () => {
+    const weights = randomBytes(20 * 2 ** 20);
+    const oid = createHash("sha256").update(weights).digest("hex");
+    await commit({
+      repo: secret,
+      hubUrl: hub.url,
+      accessToken: ALICE,
+      title: "Add weights",
+      operations: [{ operation: "addOrUpdate", path: "model/weights.bin", content: new Blob([weights]) }],
+    });
+    const info = (await (
+      await fetch(`${hub.url}/api/datasets/team/secret-data/paths-info/main`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${ALICE}` },
+        body: JSON.stringify({ paths: ["model/weights.bin"] }),
+      })
+    ).json()) as Array<{ lfs?: { oid: string; size: number } }>;
+    expect(info[0]?.lfs).toMatchObject({ oid, size: weights.length });
+    const back = await downloadFile({
+      repo: secret,
+      path: "model/weights.bin",
+      hubUrl: hub.url,
+      accessToken: ALICE,
+    });
+    expect(Buffer.from(await (back as Blob).arrayBuffer()).equals(weights)).toBe(true);
+
+    // A second batch for the same object asks for nothing; a new one gets signed URLs.
+    const lfsBatch = (objects: Array<{ oid: string; size: number }>, token = ALICE) =>
+      fetch(`${hub.url}/datasets/team/secret-data.git/info/lfs/objects/batch`, {
+        method: "POST",
+        headers: {
+          accept: "application/vnd.git-lfs+json",
+          "content-type": "application/vnd.git-lfs+json",
+          authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({ operation: "upload", transfers: ["basic"], objects, hash_algo: "sha256" }),
+      });
+    const known = (await (await lfsBatch([{ oid, size: weights.length }])).json()) as {
+      objects: Array<{ actions?: unknown }>;
+    };
+    expect(known.objects[0]?.actions).toBeUndefined();
+    const other = randomBytes(1000);
+    const otherOid = createHash("sha256").update(other).digest("hex");
+    const fresh = (await (await lfsBatch([{ oid: otherOid, size: 1000 }])).json()) as {
+      objects: Array<{ actions: { upload: { href: string }; verify: { href: string } } }>;
+    };
+    const { upload, verify } = fresh.objects[0]?.actions ?? { upload: { href: "" }, verify: { href: "" } };
+    // Wrong bytes, a forged signature: refused, nothing stored.
+    expect((await fetch(upload.href, { method: "PUT", body: randomBytes(1000) })).status).toBe(400);
+    expect(
+      (
+        await fetch(upload.href.replace(/sig=[0-9a-f]+/, `sig=${"0".repeat(64)}`), {
+          method: "PUT",
+          body: other,
+        })
+      ).status,
+    ).toBe(403);
+    expect((await fetch(verify.href, { method: "POST" })).status).toBe(404);
+    expect((await fetch(upload.href, { method: "PUT", body: other })).status).toBe(200);
+    expect((await fetch(verify.href, { method: "POST" })).status).toBe(200);
+    expect((await lfsBatch([{ oid: otherOid, size: 1000 }], BOB)).status).toBe(404);
   });
 });

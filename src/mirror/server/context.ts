@@ -8,12 +8,15 @@ import { isValidIdPart, type RepoId, type RepoType, repoTypeFromPlural } from ".
 import type { CommitView, RepoRecord, RepoStore } from "../store/repo-store.js";
 import type { Access, Caller } from "./access.js";
 import { badRequest, repoNotFound, revisionNotFound } from "./hub-error.js";
+import type { UploadSigner } from "./upload-signature.js";
 
 export interface ServerDeps {
   store: RepoStore;
   access: Access;
   /** The URL clients reach the server at, for `Link` headers; default from the request's Host. */
   publicUrl?: string;
+  /** Signs and checks the upload URLs of the LFS batch API. */
+  signer: UploadSigner;
 }
 
 export interface OpenRepo {
