@@ -1,4 +1,4 @@
-/** `wharf serve`: a store served as a Hub endpoint that Hub clients use through `HF_ENDPOINT`. */
+/** `wharf serve`: a store served as a Hub endpoint that Hub clients read from and commit to through `HF_ENDPOINT`. */
 import type { Command } from "commander";
 import { InvalidArgumentError, readEnv } from "../core/index.js";
 import { EMPTY_CONFIG, loadServerConfig, RepoStore, startHubServer } from "../mirror/index.js";
@@ -6,13 +6,14 @@ import { EMPTY_CONFIG, loadServerConfig, RepoStore, startHubServer } from "../mi
 export function registerServe(program: Command): void {
   program
     .command("serve")
-    .description("serve a store as a Hugging Face Hub endpoint (read API and downloads)")
+    .description("serve a store as a Hugging Face Hub endpoint (read API, downloads, commits, LFS uploads)")
     .option("--store <dir>", "the store folder (default $WHARF_HOME/store)")
     .option("--port <n>", "the port; 0 picks a free one", "8080")
     .option("--host <host>", "the address to listen on", "127.0.0.1")
     .option("--config <file>", "a YAML file of tokens: tokens: [{token, user, orgs, role}]")
     .option("--public-url <url>", "the URL clients reach the server at, if not the one they ask")
     .option("--log", "log every request")
+    .option("--upload-secret <secret>", "sign LFS upload URLs with this (servers sharing a store share it)")
     .addHelpText(
       "after",
       "\nExamples:\n  wharf serve --store ./store --port 8080\n" +
@@ -26,6 +27,7 @@ export function registerServe(program: Command): void {
         config?: string;
         publicUrl?: string;
         log?: boolean;
+        uploadSecret?: string;
       }) => {
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -36,7 +38,12 @@ export function registerServe(program: Command): void {
         const server = await startHubServer(
           RepoStore.inFolder(storeDir),
           { host: options.host, port },
-          { config, publicUrl: options.publicUrl, logRequests: options.log },
+          {
+            config,
+            publicUrl: options.publicUrl,
+            logRequests: options.log,
+            uploadSecret: options.uploadSecret,
+          },
         );
         process.stdout.write(`wharf serving ${storeDir} at ${server.url}\n`);
         process.stdout.write(`use it with: HF_ENDPOINT=${server.url}\n`);
