@@ -1,10 +1,11 @@
 /**
  * wharf/hub: the Hugging Face Hub client: repo ids, URLs, the cache layout Python shares, downloads,
- * the read API, auth and cache administration (issue #4); the write side comes with issue #5.
+ * the read API, auth and cache administration (issue #4); commits and uploads (issue #5, under way).
  */
 export * from "./auth.js";
 export * from "./cache-delete.js";
 export * from "./cache-layout.js";
+export * from "./create-commit.js";
 export * from "./file-metadata.js";
 export * from "./get-paths-info.js";
 export * from "./hf-hub-download.js";

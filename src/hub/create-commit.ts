@@ -1,0 +1,264 @@
+/**
+ * `createCommit`: one commit of additions and deletions to a Hub repo, as Python's `create_commit`:
+ * each added file is hashed (sha256, size, a 512-byte sample), the Hub says through `preupload` which
+ * go through LFS, those go up by the LFS batch API (basic transfer: a PUT of the bytes to the URL the
+ * Hub gives, then its verify call) unless the Hub has them already, and one NDJSON request makes the
+ * commit, regular files inline. `uploadFile` is the one-file form. With `parentCommit`, the Hub refuses
+ * the commit (412) when the branch has moved since.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open, readFile, stat } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { InvalidArgumentError } from "../core/errors.js";
+import { defaultHttpClient } from "../core/http/client.js";
+import { endpointOf, type HubCallOptions, tokenOf } from "./hub-request.js";
+import { type RepoType, repoUrlPrefix } from "./repo-id.js";
+import { checkRepoPath } from "./repo-path.js";
+import { DEFAULT_REVISION } from "./urls.js";
+
+export type CommitOperation =
+  /** A file to add or replace, from bytes or from a local file. */
+  | { type: "add"; pathInRepo: string; content: Uint8Array | string }
+  | { type: "add"; pathInRepo: string; file: string }
+  /** A file, or with `isFolder` everything under a folder, to delete. */
+  | { type: "delete"; pathInRepo: string; isFolder?: boolean };
+
+export interface CreateCommitOptions extends HubCallOptions {
+  repoId: string;
+  repoType?: RepoType;
+  operations: readonly CommitOperation[];
+  commitMessage: string;
+  commitDescription?: string;
+  /** The branch (default `main`). */
+  revision?: string;
+  /** The commit the changes were made against: the Hub refuses the commit if the branch moved since. */
+  parentCommit?: string;
+  createPr?: boolean;
+}
+
+export interface CommitInfo {
+  commitUrl: string;
+  oid: string;
+  pullRequestUrl?: string;
+}
+
+type AddOperation = Extract<CommitOperation, { type: "add" }>;
+
+interface PreparedAdd {
+  path: string;
+  size: number;
+  sha256: string;
+  sample: Buffer;
+  /** The bytes, for inline files and uploads; read from the file only when needed. */
+  bytes(): Promise<Buffer>;
+  /** A fresh stream of the bytes (or the bytes), for an upload that may be retried. */
+  stream(): Readable | Buffer;
+}
+
+/** How many files one preupload call may name (Python sends 256). */
+const PREUPLOAD_BATCH = 256;
+
+async function prepare(operation: AddOperation): Promise<PreparedAdd> {
+  const path = checkRepoPath(operation.pathInRepo);
+  if ("content" in operation) {
+    const bytes = Buffer.from(operation.content);
+    return {
+      path,
+      size: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      sample: bytes.subarray(0, 512),
+      bytes: async () => bytes,
+      stream: () => bytes,
+    };
+  }
+  const file = operation.file;
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  const handle = await open(file);
+  const sample = Buffer.alloc(512);
+  try {
+    const { bytesRead } = await handle.read(sample, 0, 512, 0);
+    return {
+      path,
+      size: (await stat(file)).size,
+      sha256: hash.digest("hex"),
+      sample: sample.subarray(0, bytesRead),
+      bytes: () => readFile(file),
+      stream: () => createReadStream(file, { highWaterMark: 1 << 20 }),
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function createCommit(options: CreateCommitOptions): Promise<CommitInfo> {
+  const client = options.client ?? defaultHttpClient();
+  const endpoint = endpointOf(options);
+  const token = tokenOf(options);
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const repoType = options.repoType ?? "model";
+  const revision = options.revision ?? DEFAULT_REVISION;
+  const api = `${endpoint}/api/${repoType}s/${options.repoId}`;
+  const prQuery = options.createPr ? "?create_pr=1" : "";
+
+  const adds = await Promise.all(
+    options.operations
+      .filter((operation): operation is AddOperation => operation.type === "add")
+      .map(prepare),
+  );
+
+  // Which files go through LFS: the Hub decides.
+  const lfsPaths = new Set<string>();
+  for (let start = 0; start < adds.length; start += PREUPLOAD_BATCH) {
+    const batch = adds.slice(start, start + PREUPLOAD_BATCH);
+    const response = await client.request(`${api}/preupload/${encodeURIComponent(revision)}${prQuery}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", ...auth },
+      body: JSON.stringify({
+        files: batch.map((add) => ({
+          path: add.path,
+          size: add.size,
+          sample: add.sample.toString("base64"),
+        })),
+      }),
+      retryUnsafeMethod: true,
+      signal: options.signal,
+      context: `preupload to ${options.repoId}`,
+    });
+    const answer = await response.json<{ files: Array<{ path: string; uploadMode: string }> }>();
+    for (const file of answer.files) if (file.uploadMode === "lfs") lfsPaths.add(file.path);
+  }
+  const lfsAdds = adds.filter((add) => lfsPaths.has(add.path));
+  if (lfsAdds.length > 0) await uploadLfs(options, endpoint, auth, repoType, revision, lfsAdds);
+
+  const lines: unknown[] = [
+    {
+      key: "header",
+      value: {
+        summary: options.commitMessage,
+        description: options.commitDescription ?? "",
+        ...(options.parentCommit && { parentCommit: options.parentCommit }),
+      },
+    },
+  ];
+  for (const operation of options.operations) {
+    const path = checkRepoPath(operation.pathInRepo);
+    if (operation.type === "delete") {
+      lines.push({ key: operation.isFolder ? "deletedFolder" : "deletedFile", value: { path } });
+      continue;
+    }
+    const add = adds.find((candidate) => candidate.path === path) as PreparedAdd;
+    lines.push(
+      lfsPaths.has(path)
+        ? { key: "lfsFile", value: { path, algo: "sha256", oid: add.sha256, size: add.size } }
+        : {
+            key: "file",
+            value: { path, content: (await add.bytes()).toString("base64"), encoding: "base64" },
+          },
+    );
+  }
+  const response = await client.request(`${api}/commit/${encodeURIComponent(revision)}${prQuery}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson", accept: "application/json", ...auth },
+    body: lines.map((line) => JSON.stringify(line)).join("\n"),
+    signal: options.signal,
+    context: `commit to ${options.repoId}`,
+  });
+  const answer = await response.json<{ commitUrl: string; commitOid: string; pullRequestUrl?: string }>();
+  return { commitUrl: answer.commitUrl, oid: answer.commitOid, pullRequestUrl: answer.pullRequestUrl };
+}
+
+/** LFS files up through the batch API: only those the Hub does not have, each PUT then verified. */
+async function uploadLfs(
+  options: CreateCommitOptions,
+  endpoint: string,
+  auth: Record<string, string>,
+  repoType: RepoType,
+  revision: string,
+  adds: PreparedAdd[],
+): Promise<void> {
+  const client = options.client ?? defaultHttpClient();
+  const lfsJson = { accept: "application/vnd.git-lfs+json", "content-type": "application/vnd.git-lfs+json" };
+  const response = await client.request(
+    `${endpoint}/${repoUrlPrefix(repoType)}${options.repoId}.git/info/lfs/objects/batch`,
+    {
+      method: "POST",
+      headers: { ...lfsJson, ...auth },
+      body: JSON.stringify({
+        operation: "upload",
+        transfers: ["basic"],
+        objects: adds.map((add) => ({ oid: add.sha256, size: add.size })),
+        hash_algo: "sha256",
+        ref: { name: revision },
+      }),
+      retryUnsafeMethod: true,
+      signal: options.signal,
+      context: `LFS batch for ${options.repoId}`,
+    },
+  );
+  type Action = { href: string; header?: Record<string, string> };
+  const answer = await response.json<{
+    objects: Array<{
+      oid: string;
+      actions?: { upload?: Action; verify?: Action };
+      error?: { code: number; message: string };
+    }>;
+  }>();
+  for (const object of answer.objects) {
+    const add = adds.find((candidate) => candidate.sha256 === object.oid);
+    if (!add) continue;
+    if (object.error)
+      throw new InvalidArgumentError(
+        `The Hub refused ${add.path} (LFS ${object.oid}): ${object.error.message}`,
+      );
+    const upload = object.actions?.upload;
+    if (!upload) continue;
+    if (upload.header?.chunk_size !== undefined)
+      throw new InvalidArgumentError(
+        `The Hub asks for a multipart upload of ${add.path}, which wharf does not do yet; upload it with huggingface_hub.`,
+      );
+    // The upload URL carries its own credentials (a signed or presigned URL): no token goes there.
+    const put = await client.request(upload.href, {
+      method: "PUT",
+      headers: { ...upload.header, "content-type": "application/octet-stream" },
+      body: () => add.stream(),
+      signal: options.signal,
+      context: `upload of ${add.path}`,
+    });
+    await put.discard();
+    const verify = object.actions?.verify;
+    if (verify) {
+      const checked = await client.request(verify.href, {
+        method: "POST",
+        headers: { ...lfsJson, ...verify.header, ...auth },
+        body: JSON.stringify({ oid: add.sha256, size: add.size }),
+        retryUnsafeMethod: true,
+        signal: options.signal,
+        context: `verify of ${add.path}`,
+      });
+      await checked.discard();
+    }
+  }
+}
+
+/** One file into a repo: `createCommit` with one addition. */
+export function uploadFile(
+  options: Omit<CreateCommitOptions, "operations" | "commitMessage"> & {
+    pathInRepo: string;
+    /** The bytes, or the path of a local file. */
+    content?: Uint8Array | string;
+    file?: string;
+    commitMessage?: string;
+  },
+): Promise<CommitInfo> {
+  const operation: CommitOperation =
+    options.file !== undefined
+      ? { type: "add", pathInRepo: options.pathInRepo, file: options.file }
+      : { type: "add", pathInRepo: options.pathInRepo, content: options.content ?? "" };
+  return createCommit({
+    ...options,
+    operations: [operation],
+    commitMessage: options.commitMessage ?? `Upload ${options.pathInRepo}`,
+  });
+}
