@@ -41,17 +41,28 @@ export async function hubGetJson<T>(path: string, options: HubCallOptions): Prom
   return response.json<T>();
 }
 
-/** POSTs a JSON body to `path` (from the endpoint) and parses the JSON answer. */
-export async function hubPostJson<T>(path: string, body: unknown, options: HubCallOptions): Promise<T> {
+/** Sends a JSON body to `path` (from the endpoint) with `method` and parses the JSON answer. */
+export async function hubSendJson<T>(
+  method: "POST" | "PUT" | "DELETE",
+  path: string,
+  body: unknown,
+  options: HubCallOptions & { allowErrorStatus?: boolean },
+): Promise<{ status: number; body: T }> {
   const client = options.client ?? defaultHttpClient();
   const response = await client.request(`${endpointOf(options)}${path}`, {
-    method: "POST",
+    method,
     headers: { accept: "application/json", "content-type": "application/json", ...authHeaders(options) },
     body: JSON.stringify(body),
     signal: options.signal,
-    context: `POST ${path}`,
+    allowErrorStatus: options.allowErrorStatus,
+    context: `${method} ${path}`,
   });
-  return response.json<T>();
+  return { status: response.status, body: await response.json<T>() };
+}
+
+/** POSTs a JSON body to `path` (from the endpoint) and parses the JSON answer. */
+export async function hubPostJson<T>(path: string, body: unknown, options: HubCallOptions): Promise<T> {
+  return (await hubSendJson<T>("POST", path, body, options)).body;
 }
 
 /** The `rel="next"` URL of a `Link` header, if any. */

@@ -18,6 +18,7 @@ export * from "./list-repos.js";
 export * from "./repo-exists.js";
 export * from "./repo-id.js";
 export * from "./repo-info.js";
+export * from "./repo-management.js";
 export * from "./scan-cache-dir.js";
 export * from "./snapshot-download.js";
 export * from "./stored-tokens.js";

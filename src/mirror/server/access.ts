@@ -50,18 +50,22 @@ export class Access {
   /** Throws the Hub's answer for a caller who may not write to the repo: 401 without a token, else 403. */
   assertCanWrite(record: RepoRecord, caller: Caller): void {
     this.assertCanRead(record, caller);
+    this.assertCanWriteIn(record.namespace, caller, `${record.namespace}/${record.name}`);
+  }
+
+  /** The same for a namespace (creating a repo in it): 401 without a token, 403 for another's namespace. */
+  assertCanWriteIn(namespace: string, caller: Caller, what = namespace): void {
     if (caller === undefined)
       throw new HubHttpError(
         401,
-        "You must be authenticated (a write token) to change this repo.",
+        `You must be authenticated (a write token) to change ${what}.`,
         "Unauthorized",
       );
-    const owns = caller.user === record.namespace || caller.orgs.includes(record.namespace);
+    const owns = caller.user === namespace || caller.orgs.includes(namespace);
     if (!owns || caller.role !== "write")
       throw new HubHttpError(
         403,
-        `You don't have the rights to write to ${record.namespace}/${record.name}` +
-          (owns ? ": the token is read-only." : "."),
+        `You don't have the rights to write to ${what}${owns ? ": the token is read-only." : "."}`,
         "Forbidden",
       );
   }

@@ -15,6 +15,7 @@ import { registerLfsRoutes } from "./routes/lfs.js";
 import { registerListingRoutes } from "./routes/listing.js";
 import { registerRefsAndCommitsRoutes } from "./routes/refs-commits.js";
 import { registerRepoInfoRoutes } from "./routes/repo-info.js";
+import { registerRepoRoutes } from "./routes/repos.js";
 import { registerResolveRoutes } from "./routes/resolve.js";
 import { registerTreeRoutes } from "./routes/tree.js";
 import { registerWhoamiRoute } from "./routes/whoami.js";
@@ -79,6 +80,7 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     registerResolveRoutes(scope, deps);
     registerCommitRoutes(scope, deps);
     registerLfsRoutes(scope, deps);
+    registerRepoRoutes(scope, deps);
   });
   return app;
 }

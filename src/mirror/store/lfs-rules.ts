@@ -78,6 +78,13 @@ export function defaultLfsPatterns(type: RepoType): readonly string[] {
   return type === "dataset" ? [...COMMON_PATTERNS, ...DATASET_PATTERNS] : COMMON_PATTERNS;
 }
 
+/** The `.gitattributes` a new repo starts with, as the Hub writes it: one LFS line per default pattern. */
+export function defaultGitattributes(type: RepoType): string {
+  return defaultLfsPatterns(type)
+    .map((pattern) => `${pattern} filter=lfs diff=lfs merge=lfs -text\n`)
+    .join("");
+}
+
 /**
  * True when a file of this path and size belongs in LFS. As in `.gitattributes`, a pattern without a
  * slash matches the file's name in any folder; one with a slash matches the whole path.

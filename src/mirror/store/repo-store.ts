@@ -122,6 +122,56 @@ export class RepoStore {
     return record;
   }
 
+  /** Changes a repo's visibility or gating, by compare-and-swap on its record. */
+  async updateRepo(repo: RepoId, changes: { private?: boolean; gated?: Gated }): Promise<RepoRecord> {
+    const key = repoRecordKey(repo);
+    for (;;) {
+      const text = (await this.objects.readBytes(key))?.toString("utf8");
+      if (text === undefined)
+        throw new NotInStoreError(`No ${repo.type} repo ${repo.namespace}/${repo.name} to change.`);
+      const record: RepoRecord = { ...(JSON.parse(text) as RepoRecord), ...changes };
+      const swapped = await this.objects.compareAndSwap(key, text, `${JSON.stringify(record, null, 2)}\n`);
+      this.metadata.delete(key);
+      if (swapped) return record;
+    }
+  }
+
+  /**
+   * Removes a repo: its record first (so it is gone for every reader at once), then its refs and
+   * commits. Blobs stay: other repos may share them.
+   */
+  async deleteRepo(repo: RepoId): Promise<void> {
+    const key = repoRecordKey(repo);
+    if (!(await this.objects.readBytes(key)))
+      throw new NotInStoreError(`No ${repo.type} repo ${repo.namespace}/${repo.name} to delete.`);
+    await this.objects.delete(key);
+    for await (const object of this.objects.list(repoPrefix(repo))) await this.objects.delete(object.key);
+    for (const cached of this.metadata.keys())
+      if (cached.startsWith(repoPrefix(repo))) this.metadata.delete(cached);
+  }
+
+  /**
+   * Renames a repo (another namespace or name, same type): the new record is claimed first, so a
+   * name taken meanwhile fails the move; refs and commits are copied, then the old repo is deleted.
+   */
+  async moveRepo(from: RepoId, to: RepoId): Promise<RepoRecord> {
+    const old = await this.getRepo(from, { fresh: true });
+    if (!old) throw new NotInStoreError(`No ${from.type} repo ${from.namespace}/${from.name} to move.`);
+    const record: RepoRecord = { ...old, namespace: to.namespace, name: to.name };
+    const key = repoRecordKey(to);
+    if (!(await this.objects.compareAndSwap(key, undefined, `${JSON.stringify(record, null, 2)}\n`)))
+      throw new AlreadyInStoreError(`The ${to.type} repo ${to.namespace}/${to.name} exists already.`);
+    this.metadata.delete(key);
+    const source = repoPrefix(from);
+    for await (const object of this.objects.list(source)) {
+      if (object.key === repoRecordKey(from)) continue;
+      const bytes = await this.objects.readBytes(object.key);
+      if (bytes) await this.objects.put(`${repoPrefix(to)}${object.key.slice(source.length)}`, bytes);
+    }
+    await this.deleteRepo(from);
+    return record;
+  }
+
   /** Every repo of a type, sorted by id. */
   async listRepos(type: RepoType): Promise<RepoRecord[]> {
     const prefix = repoTypePrefix(type);

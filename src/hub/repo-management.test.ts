@@ -1,0 +1,94 @@
+/** Repo management against a real wharf server, through wharf's client and `@huggingface/hub`'s. */
+import { createRepo as hfCreateRepo, deleteRepo as hfDeleteRepo } from "@huggingface/hub";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
+import { ForbiddenError, RepoNotFoundError, UnauthorizedError } from "../core/errors.js";
+import { listRepoFiles } from "./list-repo-files.js";
+import { repoExists } from "./repo-exists.js";
+import { repoInfo } from "./repo-info.js";
+import { createRepo, deleteRepo, moveRepo, updateRepoSettings } from "./repo-management.js";
+
+let hub: SampleHub;
+let alice: { endpoint: string; token: string };
+
+beforeAll(async () => {
+  hub = await startSampleHub();
+  alice = { endpoint: hub.url, token: ALICE };
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+describe("repo management", () => {
+  it("creates repos from either client, refusing a second one with 409", async () => {
+    const created = await hfCreateRepo({
+      repo: { type: "dataset", name: "alice/new-data" },
+      accessToken: ALICE,
+      hubUrl: hub.url,
+      private: true,
+      files: [{ path: "README.md", content: new Blob(["# New\n"]) }],
+    });
+    expect(created.repoUrl).toBe(`${hub.url}/datasets/alice/new-data`);
+    const info = await repoInfo({ ...alice, repoId: "alice/new-data", repoType: "dataset" });
+    expect(info.private).toBe(true);
+    expect(info.siblings.map((file) => file.rfilename).sort()).toEqual([".gitattributes", "README.md"]);
+    await expect(
+      hfCreateRepo({
+        repo: { type: "dataset", name: "alice/new-data" },
+        accessToken: ALICE,
+        hubUrl: hub.url,
+      }),
+    ).rejects.toThrow(/already created/);
+    expect(await createRepo({ ...alice, repoId: "alice/new-data", repoType: "dataset", existOk: true })).toBe(
+      `${hub.url}/datasets/alice/new-data`,
+    );
+    expect(await createRepo({ ...alice, repoId: "team/empty-model" })).toBe(`${hub.url}/team/empty-model`);
+    expect(await repoExists({ endpoint: hub.url, token: false, repoId: "team/empty-model" })).toBe(true);
+  });
+
+  it("changes settings, moves and deletes repos", async () => {
+    await updateRepoSettings({ ...alice, repoId: "team/empty-model", private: true, gated: "manual" });
+    expect(await repoExists({ endpoint: hub.url, token: false, repoId: "team/empty-model" })).toBe(false);
+    expect(await repoInfo({ ...alice, repoId: "team/empty-model" })).toMatchObject({
+      private: true,
+      gated: "manual",
+    });
+
+    await moveRepo({ ...alice, fromId: "alice/new-data", toId: "team/moved-data", repoType: "dataset" });
+    expect(
+      (await listRepoFiles({ ...alice, repoId: "team/moved-data", repoType: "dataset" })).sort(),
+    ).toEqual([".gitattributes", "README.md"]);
+    expect(await repoExists({ ...alice, repoId: "alice/new-data", repoType: "dataset" })).toBe(false);
+
+    await deleteRepo({ ...alice, repoId: "team/moved-data", repoType: "dataset" });
+    expect(await repoExists({ ...alice, repoId: "team/moved-data", repoType: "dataset" })).toBe(false);
+    await expect(
+      deleteRepo({ ...alice, repoId: "team/moved-data", repoType: "dataset" }),
+    ).rejects.toBeInstanceOf(RepoNotFoundError);
+    await deleteRepo({ ...alice, repoId: "team/moved-data", repoType: "dataset", missingOk: true });
+    await hfDeleteRepo({
+      repo: { type: "model", name: "team/empty-model" },
+      accessToken: ALICE,
+      hubUrl: hub.url,
+    });
+    expect(await repoExists({ ...alice, repoId: "team/empty-model" })).toBe(false);
+  });
+
+  it("lets only write tokens of the namespace manage its repos", async () => {
+    await expect(createRepo({ endpoint: hub.url, token: BOB, repoId: "team/bobs" })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(createRepo({ endpoint: hub.url, token: false, repoId: "team/anon" })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    await expect(
+      deleteRepo({ ...alice, repoId: "vega/seattle-weather", repoType: "dataset" }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      moveRepo({ ...alice, fromId: "vega/movies", toId: "team/movies", repoType: "dataset" }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    expect(
+      await repoExists({ endpoint: hub.url, token: false, repoId: "vega/movies", repoType: "dataset" }),
+    ).toBe(true);
+  });
+});
