@@ -3,6 +3,7 @@
  * the read API, auth and cache administration (issue #4); commits and uploads (issue #5, under way).
  */
 export * from "./auth.js";
+export * from "./branches-tags.js";
 export * from "./cache-delete.js";
 export * from "./cache-layout.js";
 export * from "./create-commit.js";

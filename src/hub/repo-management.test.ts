@@ -1,9 +1,21 @@
-/** Repo management against a real wharf server, through wharf's client and `@huggingface/hub`'s. */
-import { createRepo as hfCreateRepo, deleteRepo as hfDeleteRepo } from "@huggingface/hub";
+/** Repo, branch and tag management against a real wharf server, through wharf's client and `@huggingface/hub`'s. */
+import {
+  createBranch as hfCreateBranch,
+  createRepo as hfCreateRepo,
+  deleteRepo as hfDeleteRepo,
+} from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
-import { ForbiddenError, RepoNotFoundError, UnauthorizedError } from "../core/errors.js";
+import {
+  ConflictError,
+  ForbiddenError,
+  RepoNotFoundError,
+  RevisionNotFoundError,
+  UnauthorizedError,
+} from "../core/errors.js";
+import { createBranch, createTag, deleteBranch, deleteTag } from "./branches-tags.js";
 import { listRepoFiles } from "./list-repo-files.js";
+import { listRepoRefs } from "./list-repo-refs.js";
 import { repoExists } from "./repo-exists.js";
 import { repoInfo } from "./repo-info.js";
 import { createRepo, deleteRepo, moveRepo, updateRepoSettings } from "./repo-management.js";
@@ -90,5 +102,40 @@ describe("repo management", () => {
     expect(
       await repoExists({ endpoint: hub.url, token: false, repoId: "vega/movies", repoType: "dataset" }),
     ).toBe(true);
+  });
+});
+
+describe("branches and tags", () => {
+  const weather = { repoId: "team/secret-data", repoType: "dataset" as const };
+  it("creates and deletes them, refusing a name in use unless existOk", async () => {
+    const api = { ...alice, ...weather };
+    const main = (await repoInfo(api)).sha;
+    await createBranch({ ...api, branch: "dev" });
+    await createTag({ ...api, tag: "v1", revision: "dev", tagMessage: "first" });
+    const refs = await listRepoRefs(api);
+    expect(refs.branches.find((ref) => ref.name === "dev")?.targetCommit).toBe(main);
+    expect(refs.tags.find((ref) => ref.name === "v1")?.targetCommit).toBe(main);
+    await expect(createBranch({ ...api, branch: "dev" })).rejects.toBeInstanceOf(ConflictError);
+    await createBranch({ ...api, branch: "dev", existOk: true });
+    await expect(createTag({ ...api, tag: "v1" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(createBranch({ ...api, branch: "x", revision: "nope" })).rejects.toBeInstanceOf(
+      RevisionNotFoundError,
+    );
+    await hfCreateBranch({
+      repo: { type: "dataset", name: "team/secret-data" },
+      branch: "js",
+      accessToken: ALICE,
+      hubUrl: hub.url,
+    });
+    expect((await repoInfo({ ...api, revision: "js" })).sha).toBe(main);
+    await deleteBranch({ ...api, branch: "dev" });
+    await deleteTag({ ...api, tag: "v1" });
+    const after = await listRepoRefs(api);
+    expect(after.branches.map((ref) => ref.name).sort()).toEqual(["js", "main"]);
+    expect(after.tags).toEqual([]);
+    await expect(deleteBranch({ ...api, branch: "main" })).rejects.toThrow(/default branch/);
+    await expect(
+      createBranch({ endpoint: hub.url, token: BOB, ...weather, branch: "b" }),
+    ).rejects.toBeInstanceOf(RepoNotFoundError);
   });
 });

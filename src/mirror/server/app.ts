@@ -14,6 +14,7 @@ import { registerCommitRoutes } from "./routes/commit.js";
 import { registerLfsRoutes } from "./routes/lfs.js";
 import { registerListingRoutes } from "./routes/listing.js";
 import { registerRefsAndCommitsRoutes } from "./routes/refs-commits.js";
+import { registerRefWriteRoutes } from "./routes/refs-write.js";
 import { registerRepoInfoRoutes } from "./routes/repo-info.js";
 import { registerRepoRoutes } from "./routes/repos.js";
 import { registerResolveRoutes } from "./routes/resolve.js";
@@ -81,6 +82,7 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     registerCommitRoutes(scope, deps);
     registerLfsRoutes(scope, deps);
     registerRepoRoutes(scope, deps);
+    registerRefWriteRoutes(scope, deps);
   });
   return app;
 }
