@@ -28,6 +28,7 @@ describe("createCommit", () => {
   it("adds inline and LFS files and deletes others in one commit", async () => {
     const api = { endpoint: hub.url, token: ALICE, ...repo };
     const weights = randomBytes(12 * 2 ** 20);
+    const more = randomBytes(17 * 2 ** 20);
     const weightsPath = join(work, "weights.bin");
     await writeFile(weightsPath, weights);
     const before = (await repoInfo(api)).sha;
@@ -39,6 +40,8 @@ describe("createCommit", () => {
         { type: "add", pathInRepo: "README.md", content: "---\nlicense: mit\n---\n# Secret\n" },
         { type: "add", pathInRepo: "model/weights.bin", file: weightsPath },
         { type: "add", pathInRepo: "tables/part.parquet", content: new Uint8Array([80, 65, 82, 49]) },
+        // Over one 8 MiB part each: both go up in parts (from a file above, from bytes here).
+        { type: "add", pathInRepo: "model/more.bin", content: more },
         { type: "delete", pathInRepo: "data.csv" },
       ],
     });
@@ -46,6 +49,7 @@ describe("createCommit", () => {
     expect(result.commitUrl).toBe(`${hub.url}/datasets/team/secret-data/commit/${result.oid}`);
     expect((await listRepoFiles(api)).sort()).toEqual([
       "README.md",
+      "model/more.bin",
       "model/weights.bin",
       "tables/part.parquet",
     ]);
@@ -56,6 +60,8 @@ describe("createCommit", () => {
     const cacheDir = join(work, "cache");
     const back = await hfHubDownload({ ...api, filename: "model/weights.bin", cacheDir });
     expect((await readFile(back)).equals(weights)).toBe(true);
+    const moreBack = await hfHubDownload({ ...api, filename: "model/more.bin", cacheDir });
+    expect((await readFile(moreBack)).equals(more)).toBe(true);
 
     // The same commit's parent again: the branch has moved, so the Hub refuses it.
     await expect(
@@ -68,6 +74,7 @@ describe("createCommit", () => {
     });
     expect((await listRepoFiles({ ...api, revision: folder.oid })).sort()).toEqual([
       "README.md",
+      "model/more.bin",
       "model/weights.bin",
     ]);
   });

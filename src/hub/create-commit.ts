@@ -1,8 +1,8 @@
 /**
  * `createCommit`: one commit of additions and deletions to a Hub repo, as Python's `create_commit`:
  * each added file is hashed (sha256, size, a 512-byte sample), the Hub says through `preupload` which
- * go through LFS, those go up by the LFS batch API (basic transfer: a PUT of the bytes to the URL the
- * Hub gives, then its verify call) unless the Hub has them already, and one NDJSON request makes the
+ * go through LFS, those go up by the LFS batch API (a PUT of the bytes to the URL the Hub gives, or for a
+ * large file parts PUT in parallel and a completion; then the verify call) unless the Hub has them already, and one NDJSON request makes the
  * commit, regular files inline. `uploadFile` is the one-file form. With `parentCommit`, the Hub refuses
  * the commit (412) when the branch has moved since.
  */
@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
+import pLimit from "p-limit";
 import { InvalidArgumentError } from "../core/errors.js";
 import { defaultHttpClient } from "../core/http/client.js";
 import { endpointOf, type HubCallOptions, tokenOf } from "./hub-request.js";
@@ -52,8 +53,8 @@ interface PreparedAdd {
   sample: Buffer;
   /** The bytes, for inline files and uploads; read from the file only when needed. */
   bytes(): Promise<Buffer>;
-  /** A fresh stream of the bytes (or the bytes), for an upload that may be retried. */
-  stream(): Readable | Buffer;
+  /** A fresh stream of the bytes from `start` to `end` (exclusive; default all), for an upload that may be retried. */
+  stream(start?: number, end?: number): Readable | Buffer;
 }
 
 /** How many files one preupload call may name (Python sends 256). */
@@ -69,7 +70,7 @@ async function prepare(operation: AddOperation): Promise<PreparedAdd> {
       sha256: createHash("sha256").update(bytes).digest("hex"),
       sample: bytes.subarray(0, 512),
       bytes: async () => bytes,
-      stream: () => bytes,
+      stream: (start = 0, end = bytes.length) => bytes.subarray(start, end),
     };
   }
   const file = operation.file;
@@ -85,7 +86,8 @@ async function prepare(operation: AddOperation): Promise<PreparedAdd> {
       sha256: hash.digest("hex"),
       sample: sample.subarray(0, bytesRead),
       bytes: () => readFile(file),
-      stream: () => createReadStream(file, { highWaterMark: 1 << 20 }),
+      stream: (start = 0, end?: number) =>
+        createReadStream(file, { start, ...(end !== undefined && { end: end - 1 }), highWaterMark: 1 << 20 }),
     };
   } finally {
     await handle.close();
@@ -187,7 +189,7 @@ async function uploadLfs(
       headers: { ...lfsJson, ...auth },
       body: JSON.stringify({
         operation: "upload",
-        transfers: ["basic"],
+        transfers: ["basic", "multipart"],
         objects: adds.map((add) => ({ oid: add.sha256, size: add.size })),
         hash_algo: "sha256",
         ref: { name: revision },
@@ -214,19 +216,18 @@ async function uploadLfs(
       );
     const upload = object.actions?.upload;
     if (!upload) continue;
-    if (upload.header?.chunk_size !== undefined)
-      throw new InvalidArgumentError(
-        `The Hub asks for a multipart upload of ${add.path}, which wharf does not do yet; upload it with huggingface_hub.`,
-      );
-    // The upload URL carries its own credentials (a signed or presigned URL): no token goes there.
-    const put = await client.request(upload.href, {
-      method: "PUT",
-      headers: { ...upload.header, "content-type": "application/octet-stream" },
-      body: () => add.stream(),
-      signal: options.signal,
-      context: `upload of ${add.path}`,
-    });
-    await put.discard();
+    if (upload.header?.chunk_size !== undefined) await uploadParts(options, add, upload.href, upload.header);
+    else {
+      // The upload URL carries its own credentials (a signed or presigned URL): no token goes there.
+      const put = await client.request(upload.href, {
+        method: "PUT",
+        headers: { ...upload.header, "content-type": "application/octet-stream" },
+        body: () => add.stream(),
+        signal: options.signal,
+        context: `upload of ${add.path}`,
+      });
+      await put.discard();
+    }
     const verify = object.actions?.verify;
     if (verify) {
       const checked = await client.request(verify.href, {
@@ -240,6 +241,61 @@ async function uploadLfs(
       await checked.discard();
     }
   }
+}
+
+/** How many parts of one file go up at once. */
+const PARALLEL_PARTS = 4;
+
+/**
+ * A multipart upload, as the Hub asks for one: `chunk_size` and numbered part URLs in the upload
+ * action's header, each part PUT (several at once) and its ETag kept, then the completion POSTed to the
+ * upload URL. Part and completion URLs carry their own credentials.
+ */
+async function uploadParts(
+  options: CreateCommitOptions,
+  add: PreparedAdd,
+  completionUrl: string,
+  header: Record<string, string>,
+): Promise<void> {
+  const client = options.client ?? defaultHttpClient();
+  const chunk = Number(header.chunk_size);
+  const parts = Object.keys(header)
+    .filter((key) => /^\d+$/.test(key))
+    .map((key) => ({ number: Number(key), url: header[key] as string }))
+    .sort((a, b) => a.number - b.number);
+  if (!(chunk > 0) || parts.length !== Math.ceil(add.size / chunk))
+    throw new InvalidArgumentError(
+      `The Hub asked for ${parts.length} parts of ${chunk} bytes for ${add.path} (${add.size} bytes), which do not add up.`,
+    );
+  const limit = pLimit(PARALLEL_PARTS);
+  const etags = await Promise.all(
+    parts.map((part) =>
+      limit(async () => {
+        const start = (part.number - 1) * chunk;
+        const response = await client.request(part.url, {
+          method: "PUT",
+          headers: { "content-type": "application/octet-stream" },
+          body: () => add.stream(start, Math.min(start + chunk, add.size)),
+          signal: options.signal,
+          context: `part ${part.number} of ${add.path}`,
+        });
+        await response.discard();
+        const etag = response.headers.etag;
+        if (!etag)
+          throw new InvalidArgumentError(`The upload of part ${part.number} of ${add.path} gave no ETag.`);
+        return { partNumber: part.number, etag };
+      }),
+    ),
+  );
+  const done = await client.request(completionUrl, {
+    method: "POST",
+    headers: { accept: "application/vnd.git-lfs+json", "content-type": "application/vnd.git-lfs+json" },
+    body: JSON.stringify({ oid: add.sha256, parts: etags }),
+    retryUnsafeMethod: true,
+    signal: options.signal,
+    context: `completing the upload of ${add.path}`,
+  });
+  await done.discard();
 }
 
 /** One file into a repo: `createCommit` with one addition. */

@@ -262,4 +262,56 @@ describe("commits", () => {
     expect((await fetch(verify.href, { method: "POST" })).status).toBe(200);
     expect((await lfsBatch([{ oid: otherOid, size: 1000 }], BOB)).status).toBe(404);
   });
+
+  it("takes a large object in parts, and refuses wrong parts or a missing one", async () => {
+    const big = randomBytes(20 * 2 ** 20);
+    const oid = createHash("sha256").update(big).digest("hex");
+    const answer = await fetch(`${hub.url}/datasets/team/secret-data.git/info/lfs/objects/batch`, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.git-lfs+json", authorization: `Bearer ${ALICE}` },
+      body: JSON.stringify({
+        operation: "upload",
+        transfers: ["basic", "multipart"],
+        objects: [{ oid, size: big.length }],
+      }),
+    });
+    const batch = (await answer.json()) as {
+      transfer: string;
+      objects: Array<{
+        actions: { upload: { href: string; header: Record<string, string> }; verify: { href: string } };
+      }>;
+    };
+    expect(batch.transfer).toBe("multipart");
+    const { upload, verify } = batch.objects[0]?.actions ?? {
+      upload: { href: "", header: {} },
+      verify: { href: "" },
+    };
+    const chunk = Number(upload.header.chunk_size);
+    const partKeys = Object.keys(upload.header)
+      .filter((key) => /^\d+$/.test(key))
+      .sort();
+    expect(partKeys).toEqual(["00001", "00002", "00003"]);
+    const complete = (parts: Array<{ partNumber: number; etag: string }>) =>
+      fetch(upload.href, {
+        method: "POST",
+        headers: { "content-type": "application/vnd.git-lfs+json" },
+        body: JSON.stringify({ oid, parts }),
+      });
+    expect(
+      (await fetch(upload.header["00001"] as string, { method: "PUT", body: big.subarray(0, 100) })).status,
+    ).toBe(400);
+    const etags: string[] = [];
+    for (const [index, key] of partKeys.entries()) {
+      // Before the last part: completion is refused, and the parts sent so far are kept.
+      if (index === 2) expect((await complete([])).status).toBe(400);
+      const put = await fetch(upload.header[key] as string, {
+        method: "PUT",
+        body: big.subarray(index * chunk, (index + 1) * chunk),
+      });
+      expect(put.status).toBe(200);
+      etags.push(put.headers.get("etag") ?? "");
+    }
+    expect((await complete(etags.map((etag, i) => ({ partNumber: i + 1, etag })))).status).toBe(200);
+    expect((await fetch(verify.href, { method: "POST" })).status).toBe(200);
+  });
 });

@@ -1,0 +1,130 @@
+/**
+ * Where LFS uploads land before they become blobs: a temporary file per upload (basic transfer), or a
+ * folder of numbered parts per multipart upload, assembled in order at completion. Every byte is hashed
+ * on the way; an object reaches the store only as one whole whose sha256 and size are the ones signed
+ * for, so no wrong bytes ever sit under an oid. Parts live on this server's disk: a multipart upload
+ * must complete on the server its parts went to.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { RepoStore } from "../store/repo-store.js";
+import { badRequest } from "./hub-error.js";
+import type { SignedGrant } from "./upload-signature.js";
+
+/** The size of each part of a multipart upload (the last may be shorter). */
+export const PART_SIZE = 8 * 2 ** 20;
+
+export function partCount(size: number): number {
+  return Math.max(1, Math.ceil(size / PART_SIZE));
+}
+
+/** Writes a stream to `path`, refusing more than `limit` bytes; says how many came and their sha256. */
+async function receive(body: NodeJS.ReadableStream, path: string, limit: number) {
+  const hash = createHash("sha256");
+  let size = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > limit) return callback(badRequest(`The upload is longer than the ${limit} bytes expected.`));
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  await pipeline(body, count, createWriteStream(path));
+  return { size, sha256: hash.digest("hex") };
+}
+
+async function storeIfRight(
+  store: RepoStore,
+  file: string,
+  got: { size: number; sha256: string },
+  grant: SignedGrant,
+) {
+  if (got.size !== grant.size || got.sha256 !== grant.oid)
+    throw badRequest(
+      `The upload is ${got.size} bytes with sha256 ${got.sha256}, not the ${grant.size} bytes of ${grant.oid} announced; nothing was stored.`,
+    );
+  await store.putBlob(grant.oid, { file });
+}
+
+/** A basic transfer: the whole object in one request. */
+export async function receiveWhole(
+  store: RepoStore,
+  body: NodeJS.ReadableStream,
+  grant: SignedGrant,
+): Promise<void> {
+  const temporary = join(tmpdir(), `wharf-upload-${randomBytes(8).toString("hex")}`);
+  try {
+    await storeIfRight(store, temporary, await receive(body, temporary, grant.size), grant);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
+
+/** The folder of one multipart upload: one per signed grant, so two uploads of an object never mix parts. */
+function partsFolder(grant: SignedGrant): string {
+  const session = createHash("sha256").update(grant.sig).digest("hex").slice(0, 16);
+  return join(tmpdir(), `wharf-parts-${grant.oid}-${session}`);
+}
+
+/** One part of a multipart upload; its ETag is the sha256 of its bytes. */
+export async function receivePart(
+  body: NodeJS.ReadableStream,
+  grant: SignedGrant,
+  part: number,
+): Promise<string> {
+  const parts = partCount(grant.size);
+  if (!Number.isInteger(part) || part < 1 || part > parts)
+    throw badRequest(`There is no part ${part} of ${parts}.`);
+  const expected = part < parts ? PART_SIZE : grant.size - PART_SIZE * (parts - 1);
+  const folder = partsFolder(grant);
+  await mkdir(folder, { recursive: true });
+  const temporary = join(folder, `${part}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    const got = await receive(body, temporary, expected);
+    if (got.size !== expected) throw badRequest(`Part ${part} must be ${expected} bytes, not ${got.size}.`);
+    await rm(join(folder, String(part)), { force: true });
+    await rename(temporary, join(folder, String(part)));
+    return got.sha256;
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
+
+/** Joins the parts in order, checks the whole against the grant, stores it, and removes the parts. */
+export async function completeParts(
+  store: RepoStore,
+  grant: SignedGrant,
+  named: ReadonlyArray<{ partNumber: number; etag: string }>,
+): Promise<void> {
+  const folder = partsFolder(grant);
+  const parts = partCount(grant.size);
+  const present = new Set(await readdir(folder).catch(() => [] as string[]));
+  for (let part = 1; part <= parts; part++)
+    if (!present.has(String(part))) throw badRequest(`Part ${part} of ${parts} was not uploaded.`);
+  if (named.length !== parts) throw badRequest(`The completion names ${named.length} parts, not ${parts}.`);
+  const whole = join(folder, "whole");
+  try {
+    const hash = createHash("sha256");
+    let size = 0;
+    const out = createWriteStream(whole);
+    for (let part = 1; part <= parts; part++) {
+      for await (const chunk of createReadStream(join(folder, String(part)), { highWaterMark: 1 << 20 })) {
+        hash.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+      }
+    }
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+    await storeIfRight(store, whole, { size, sha256: hash.digest("hex") }, grant);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
