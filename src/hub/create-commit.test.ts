@@ -1,15 +1,18 @@
-/** wharf's commit client against a real wharf server: inline and LFS files, deletions, a stale parent. */
+/** wharf's commit client against a real wharf server: inline and LFS files, deletions, a stale parent, folders. */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collect } from "../../test/support/collect.js";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
 import { ForbiddenError, PreconditionFailedError } from "../core/errors.js";
 import { createCommit, uploadFile } from "./create-commit.js";
 import { hfHubDownload } from "./hf-hub-download.js";
+import { listRepoCommits } from "./list-repo-commits.js";
 import { listRepoFiles } from "./list-repo-files.js";
 import { repoInfo } from "./repo-info.js";
+import { uploadFolder } from "./upload-folder.js";
 
 let hub: SampleHub;
 let work: string;
@@ -100,5 +103,55 @@ describe("createCommit", () => {
         content: "x",
       }),
     ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe("uploadFolder", () => {
+  it("uploads what the patterns select, sends nothing twice, deletes by pattern, and splits commits", async () => {
+    const api = { endpoint: hub.url, token: ALICE, ...repo };
+    const folder = join(work, "folder");
+    for (const [path, text] of [
+      ["a.txt", "a"],
+      ["sub/b.json", "{}"],
+      ["sub/c.json", "[]"],
+      ["scratch.tmp", "x"],
+      [".git/config", "[core]"],
+      [".cache/huggingface/upload/a.txt.metadata", "x"],
+    ] as const) {
+      await mkdir(join(folder, dirname(path)), { recursive: true });
+      await writeFile(join(folder, path), text);
+    }
+    const first = await uploadFolder({
+      ...api,
+      folderPath: folder,
+      pathInRepo: "up",
+      ignorePatterns: "*.tmp",
+      maxFilesPerCommit: 2,
+    });
+    const files = (await listRepoFiles(api)).filter((path) => path.startsWith("up/")).sort();
+    expect(files).toEqual(["up/a.txt", "up/sub/b.json", "up/sub/c.json"]);
+    const history = await collect(listRepoCommits(api));
+    expect(history.slice(0, 2).map((commit) => commit.title)).toEqual([
+      "Upload folder using wharf (part 2 of 2)",
+      "Upload folder using wharf (part 1 of 2)",
+    ]);
+    // Again: every file is there, so no commit is made.
+    const again = await uploadFolder({
+      ...api,
+      folderPath: folder,
+      pathInRepo: "up",
+      ignorePatterns: "*.tmp",
+    });
+    expect(again.oid).toBe(first.oid);
+    // A remote file the patterns name goes; an uploaded one stays.
+    await uploadFile({ ...api, pathInRepo: "up/old.txt", content: "old" });
+    await uploadFolder({
+      ...api,
+      folderPath: folder,
+      pathInRepo: "up",
+      ignorePatterns: "*.tmp",
+      deletePatterns: "*.txt",
+    });
+    expect((await listRepoFiles(api)).filter((path) => path.startsWith("up/")).sort()).toEqual(files);
   });
 });

@@ -8,13 +8,15 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import pLimit from "p-limit";
 import { InvalidArgumentError } from "../core/errors.js";
+import { digestFile, gitBlobOid } from "../core/hash.js";
 import { defaultHttpClient } from "../core/http/client.js";
 import { endpointOf, type HubCallOptions, tokenOf } from "./hub-request.js";
 import { type RepoType, repoUrlPrefix } from "./repo-id.js";
+import { repoInfo } from "./repo-info.js";
 import { checkRepoPath } from "./repo-path.js";
 import { DEFAULT_REVISION } from "./urls.js";
 
@@ -50,6 +52,8 @@ interface PreparedAdd {
   path: string;
   size: number;
   sha256: string;
+  /** The git blob id, which the Hub gives for a regular file already there. */
+  gitOid: string;
   sample: Buffer;
   /** The bytes, for inline files and uploads; read from the file only when needed. */
   bytes(): Promise<Buffer>;
@@ -68,22 +72,23 @@ async function prepare(operation: AddOperation): Promise<PreparedAdd> {
       path,
       size: bytes.length,
       sha256: createHash("sha256").update(bytes).digest("hex"),
+      gitOid: gitBlobOid(bytes),
       sample: bytes.subarray(0, 512),
       bytes: async () => bytes,
       stream: (start = 0, end = bytes.length) => bytes.subarray(start, end),
     };
   }
   const file = operation.file;
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  const digest = await digestFile(file);
   const handle = await open(file);
   const sample = Buffer.alloc(512);
   try {
     const { bytesRead } = await handle.read(sample, 0, 512, 0);
     return {
       path,
-      size: (await stat(file)).size,
-      sha256: hash.digest("hex"),
+      size: digest.size,
+      sha256: digest.sha256,
+      gitOid: digest.gitBlobOid,
       sample: sample.subarray(0, bytesRead),
       bytes: () => readFile(file),
       stream: (start = 0, end?: number) =>
@@ -104,14 +109,17 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
   const api = `${endpoint}/api/${repoType}s/${options.repoId}`;
   const prQuery = options.createPr ? "?create_pr=1" : "";
 
+  // Hashed a few at a time, so a folder of thousands of files does not open them all at once.
+  const hashing = pLimit(8);
   const adds = await Promise.all(
     options.operations
       .filter((operation): operation is AddOperation => operation.type === "add")
-      .map(prepare),
+      .map((operation) => hashing(() => prepare(operation))),
   );
 
-  // Which files go through LFS: the Hub decides.
+  // Which files go through LFS (the Hub decides), and which it has already.
   const lfsPaths = new Set<string>();
+  const unchanged = new Set<string>();
   for (let start = 0; start < adds.length; start += PREUPLOAD_BATCH) {
     const batch = adds.slice(start, start + PREUPLOAD_BATCH);
     const response = await client.request(`${api}/preupload/${encodeURIComponent(revision)}${prQuery}`, {
@@ -128,10 +136,27 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
       signal: options.signal,
       context: `preupload to ${options.repoId}`,
     });
-    const answer = await response.json<{ files: Array<{ path: string; uploadMode: string }> }>();
-    for (const file of answer.files) if (file.uploadMode === "lfs") lfsPaths.add(file.path);
+    const answer = await response.json<{
+      files: Array<{ path: string; uploadMode: string; oid?: string }>;
+    }>();
+    for (const file of answer.files) {
+      const add = batch.find((candidate) => candidate.path === file.path);
+      if (file.uploadMode === "lfs") lfsPaths.add(file.path);
+      // The Hub holds these bytes at this path already: nothing to send, as in Python.
+      if (add && file.oid !== undefined && file.oid === (file.uploadMode === "lfs" ? add.sha256 : add.gitOid))
+        unchanged.add(file.path);
+    }
   }
-  const lfsAdds = adds.filter((add) => lfsPaths.has(add.path));
+  const hasDeletes = options.operations.some((operation) => operation.type === "delete");
+  if (!hasDeletes && adds.every((add) => unchanged.has(add.path))) {
+    // Nothing to change (every file is there already): no empty commit; the answer is the revision's head.
+    const head = await repoInfo({ ...options, repoType, revision });
+    return {
+      commitUrl: `${endpoint}/${repoUrlPrefix(repoType)}${options.repoId}/commit/${head.sha}`,
+      oid: head.sha,
+    };
+  }
+  const lfsAdds = adds.filter((add) => lfsPaths.has(add.path) && !unchanged.has(add.path));
   if (lfsAdds.length > 0) await uploadLfs(options, endpoint, auth, repoType, revision, lfsAdds);
 
   const lines: unknown[] = [
@@ -150,6 +175,7 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
       lines.push({ key: operation.isFolder ? "deletedFolder" : "deletedFile", value: { path } });
       continue;
     }
+    if (unchanged.has(path)) continue;
     const add = adds.find((candidate) => candidate.path === path) as PreparedAdd;
     lines.push(
       lfsPaths.has(path)

@@ -25,6 +25,7 @@ export * from "./snapshot-download.js";
 export * from "./stored-tokens.js";
 export * from "./token.js";
 export * from "./try-to-load-from-cache.js";
+export * from "./upload-folder.js";
 export * from "./urls.js";
 export * from "./verify-cache.js";
 export * from "./whoami.js";
