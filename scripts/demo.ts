@@ -3,7 +3,7 @@
  *
  * Second form (issue #3, the mirror's store and server): sample Hub repos are built from the real files
  * of the npm package `vega-datasets` (3 million flights as a parquet dataset, a CSV and a JSON dataset,
- * a small model), imported into a fresh store with `wharf repo import`, and served by `wharf serve`
+ * a small model), imported into a fresh store with `wharf mirror import`, and served by `wharf serve`
  * as a Hub endpoint. The demo then reads it as any Hub client would: the repo listing, a dataset's card
  * and tree, the headers of a HEAD; then wharf's Hub client (issue #4) downloads a dataset into a fresh
  * Python-shared cache through `wharf download` (LFS files verified by sha256), shows that a second call
@@ -27,7 +27,7 @@ const store = join(work, "store");
 console.log(`1. Importing sample repos from vega-datasets into ${store}\n`);
 for (const repo of await writeSampleRepos(join(work, "folders"))) {
   const { stdout } = await wharf([
-    "repo",
+    "mirror",
     "import",
     repo.folder,
     "--repo",
@@ -37,7 +37,7 @@ for (const repo of await writeSampleRepos(join(work, "folders"))) {
     "--store",
     store,
   ]);
-  console.log(`   $ wharf repo import … --repo ${repo.id} --type ${repo.type}\n   ${stdout.trim()}`);
+  console.log(`   $ wharf mirror import … --repo ${repo.id} --type ${repo.type}\n   ${stdout.trim()}`);
 }
 
 const server = spawn(process.execPath, [bin, "serve", "--store", store, "--port", "0"], {

@@ -1,9 +1,10 @@
 /**
- * `wharf download`, `wharf auth` and `wharf cache` as a user runs them: the built bin in child
+ * `wharf download`, `wharf auth`, `wharf cache`, `wharf upload` and `wharf repo` as a user runs them: the built bin in child
  * processes, pointed at a real wharf server through `HF_ENDPOINT`, with its own `HF_HOME`.
  */
 import { execFile } from "node:child_process";
-import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -167,5 +168,54 @@ describe("wharf cache", () => {
     const pruned = await wharf(["cache", "prune", "--max-size", "0", "--cache-dir", cacheDir, "--yes"]);
     expect(pruned.stdout).toMatch(/^deleted 1 repo,/);
     expect((await wharf(["cache", "prune", "--max-size", "lots", "--cache-dir", cacheDir])).code).toBe(1);
+  });
+});
+
+describe("wharf upload and wharf repo", () => {
+  it("create a repo, upload a folder and a file, name revisions, change settings, move and delete", async () => {
+    const as = ["--type", "dataset", "--token", ALICE];
+    expect((await wharf(["repo", "create", "alice/cli-data", "--private", ...as])).stdout).toBe(
+      `${hub.url}/datasets/alice/cli-data\n`,
+    );
+    expect((await wharf(["repo", "create", "alice/cli-data", ...as])).code).toBe(1);
+    expect((await wharf(["repo", "create", "alice/cli-data", "--exist-ok", ...as])).code).toBe(0);
+
+    const folder = join(home, "to-upload");
+    await mkdir(join(folder, "data"), { recursive: true });
+    await writeFile(join(folder, "data", "train.csv"), "x,y\n1,2\n");
+    await writeFile(join(folder, "scratch.tmp"), "no");
+    const folderUpload = await wharf(["upload", "alice/cli-data", folder, "--exclude", "*.tmp", ...as]);
+    expect(folderUpload.stdout).toMatch(
+      new RegExp(`^${hub.url}/datasets/alice/cli-data/commit/[0-9a-f]{40}\\n$`),
+    );
+    await writeFile(join(home, "notes.txt"), "notes\n");
+    expect(
+      (await wharf(["upload", "alice/cli-data", join(home, "notes.txt"), "docs/notes.txt", ...as])).code,
+    ).toBe(0);
+    const snapshot = (await wharf(["download", "alice/cli-data", "--quiet", ...as])).stdout.trim();
+    expect(await readFile(join(snapshot, "data", "train.csv"), "utf8")).toBe("x,y\n1,2\n");
+    expect(await readFile(join(snapshot, "docs", "notes.txt"), "utf8")).toBe("notes\n");
+    expect(existsSync(join(snapshot, "scratch.tmp"))).toBe(false);
+
+    expect((await wharf(["repo", "branch", "create", "alice/cli-data", "dev", ...as])).code).toBe(0);
+    expect(
+      (await wharf(["repo", "tag", "create", "alice/cli-data", "v1", "--revision", "dev", ...as])).code,
+    ).toBe(0);
+    expect(
+      (await wharf(["download", "alice/cli-data", "docs/notes.txt", "--revision", "v1", "--quiet", ...as]))
+        .code,
+    ).toBe(0);
+    expect(
+      (await wharf(["download", "alice/cli-data", "docs/notes.txt", "--type", "dataset", "--quiet"])).code,
+    ).toBe(1);
+    expect((await wharf(["repo", "settings", "alice/cli-data", "--public", ...as])).code).toBe(0);
+    expect(
+      (await wharf(["download", "alice/cli-data", "docs/notes.txt", "--type", "dataset", "--quiet"])).code,
+    ).toBe(0);
+
+    expect((await wharf(["repo", "move", "alice/cli-data", "team/cli-data", ...as])).code).toBe(0);
+    expect((await wharf(["repo", "delete", "team/cli-data", ...as])).stdout).toBe("deleted team/cli-data\n");
+    expect((await wharf(["repo", "delete", "team/cli-data", "--missing-ok", ...as])).code).toBe(0);
+    expect((await wharf(["repo", "create", "vega/intrusion", "--token", BOB])).code).toBe(1);
   });
 });

@@ -6,9 +6,11 @@ import { registerAuth } from "./auth.js";
 import { registerCache } from "./cache.js";
 import { registerDownload } from "./download.js";
 import { registerEnv } from "./env.js";
+import { registerMirror } from "./mirror.js";
 import { registerRepo } from "./repo.js";
 import { run } from "./run.js";
 import { registerServe } from "./serve.js";
+import { registerUpload } from "./upload.js";
 
 const program = new Command("wharf")
   .description("Get datasets from where they live to where they are used, and keep them there.")
@@ -17,7 +19,9 @@ registerAuth(program);
 registerCache(program);
 registerDownload(program);
 registerEnv(program);
+registerMirror(program);
 registerRepo(program);
 registerServe(program);
+registerUpload(program);
 
 process.exitCode = await run(program, process.argv);

@@ -1,105 +1,129 @@
 /**
- * `wharf repo`: the repos of a store. `import` commits a folder as a new commit on a branch; `tag` and
- * `branch` name a revision; `list` shows what the store holds.
+ * `wharf repo`: repos on a Hub (`HF_ENDPOINT`; a wharf server works), as Python's `hf repo`: create,
+ * delete, move, settings, and branches and tags. (`wharf mirror` manages a store on this machine.)
  */
 import { type Command, Option } from "commander";
-import { readEnv } from "../core/index.js";
-import { isRepoType, parseRepoId, REPO_TYPES, type RepoType } from "../hub/index.js";
-import { importFolder, NotInStoreError, RepoStore } from "../mirror/index.js";
-import { typeOption } from "./options.js";
+import { InvalidArgumentError } from "../core/index.js";
+import {
+  createBranch,
+  createRepo,
+  createTag,
+  deleteBranch,
+  deleteRepo,
+  deleteTag,
+  moveRepo,
+  parseRepoId,
+  type RepoType,
+  updateRepoSettings,
+} from "../hub/index.js";
+import { repoTypeOf, repoTypeOption, typeOption } from "./options.js";
 
-interface StoreOption {
-  store?: string;
+interface HubOptions {
+  type: RepoType;
+  repoType?: RepoType;
+  token?: string;
 }
 
-function openStore(options: StoreOption): RepoStore {
-  return RepoStore.inFolder(options.store ?? readEnv().storeDir);
+const tokenOption = () =>
+  new Option("--token <token>", "the token to send (default HF_TOKEN, then the stored one)");
+
+/** The repo and call options every subcommand starts from. */
+function target(id: string, options: HubOptions) {
+  const repoType = repoTypeOf(options);
+  parseRepoId(id, repoType);
+  return { repoId: id, repoType, ...(options.token !== undefined && { token: options.token }) };
 }
 
-const storeOption = () => new Option("--store <dir>", "the store folder (default $WHARF_HOME/store)");
+function withRepoOptions(command: Command): Command {
+  return command.addOption(typeOption()).addOption(repoTypeOption()).addOption(tokenOption());
+}
 
 export function registerRepo(program: Command): void {
-  const repo = program.command("repo").description("manage the repos of a wharf store");
+  const repo = program.command("repo").description("create, delete, move and configure repos on a Hub");
 
-  repo
-    .command("import")
-    .description("commit a folder as a new commit on a branch of a store repo (created if missing)")
-    .argument("<folder>", "the folder whose files become the commit")
-    .requiredOption("--repo <id>", "the repo id, namespace/name")
-    .addOption(typeOption())
-    .option("--revision <branch>", "the branch to commit on", "main")
-    .option("--message <title>", "the commit's title")
-    .option("--private", "make a new repo private")
-    .addOption(storeOption())
-    .addHelpText(
-      "after",
-      "\nExamples:\n  wharf repo import ./my-data --repo team/my-data --type dataset\n" +
-        "  wharf repo import ./v2 --repo team/my-model --revision dev --message 'Second try'",
-    )
+  withRepoOptions(repo.command("create").description("create a repo").argument("<id>", "namespace/name"))
+    .option("--private", "make it private")
+    .option("--exist-ok", "succeed if it exists already")
+    .addHelpText("after", "\nExamples:\n  wharf repo create me/my-data --type dataset --private")
+    .action(async (id: string, options: HubOptions & { private?: boolean; existOk?: boolean }) => {
+      const url = await createRepo({
+        ...target(id, options),
+        private: options.private,
+        existOk: options.existOk,
+      });
+      process.stdout.write(`${url}\n`);
+    });
+
+  withRepoOptions(repo.command("delete").description("delete a repo").argument("<id>", "namespace/name"))
+    .option("--missing-ok", "succeed if it does not exist")
+    .action(async (id: string, options: HubOptions & { missingOk?: boolean }) => {
+      await deleteRepo({ ...target(id, options), missingOk: options.missingOk });
+      process.stdout.write(`deleted ${id}\n`);
+    });
+
+  withRepoOptions(
+    repo
+      .command("move")
+      .description("rename a repo")
+      .argument("<from>", "namespace/name")
+      .argument("<to>", "namespace/name"),
+  ).action(async (from: string, to: string, options: HubOptions) => {
+    const { repoType, ...call } = target(from, options);
+    await moveRepo({ ...call, fromId: from, toId: to, repoType });
+    process.stdout.write(`moved ${from} to ${to}\n`);
+  });
+
+  withRepoOptions(
+    repo
+      .command("settings")
+      .description("make a repo private, public or gated")
+      .argument("<id>", "namespace/name"),
+  )
+    .option("--private", "make it private")
+    .option("--public", "make it public")
+    .addOption(new Option("--gated <mode>", "gate access").choices(["auto", "manual", "false"]))
     .action(
-      async (
-        folder: string,
-        options: StoreOption & {
-          repo: string;
-          type: RepoType;
-          revision: string;
-          message?: string;
-          private?: boolean;
-        },
-      ) => {
-        const id = parseRepoId(options.repo, options.type);
-        const result = await importFolder(openStore(options), folder, id, {
-          branch: options.revision,
-          title: options.message,
-          private: options.private,
-        });
-        const files = Object.keys(result.commit.files).length;
-        process.stdout.write(
-          `${result.createdRepo ? "created" : "updated"} ${options.type} ${options.repo}: commit ${result.commit.id} ` +
-            `on ${options.revision}, ${files} files, ${result.newBlobs} new blobs (${result.storedBytes} bytes stored)\n`,
-        );
+      async (id: string, options: HubOptions & { private?: boolean; public?: boolean; gated?: string }) => {
+        if (options.private && options.public)
+          throw new InvalidArgumentError("Choose --private or --public, not both.");
+        const gated =
+          options.gated === undefined
+            ? undefined
+            : options.gated === "false"
+              ? false
+              : (options.gated as "auto" | "manual");
+        const privacy = options.private ? true : options.public ? false : undefined;
+        await updateRepoSettings({ ...target(id, options), private: privacy, gated });
+        process.stdout.write(`updated ${id}\n`);
       },
     );
 
-  for (const kind of ["tag", "branch"] as const) {
-    repo
-      .command(kind)
-      .description(`create a ${kind} at a revision of a store repo`)
-      .argument("<id>", "the repo id, namespace/name")
-      .argument("<name>", `the ${kind}'s name`)
-      .addOption(typeOption())
-      .option("--revision <rev>", "the revision it points to", "main")
-      .addOption(storeOption())
+  for (const kind of ["branch", "tag"] as const) {
+    const group = repo.command(kind).description(`create or delete a ${kind}`);
+    withRepoOptions(
+      group.command("create").argument("<id>", "namespace/name").argument("<name>", `the ${kind}`),
+    )
+      .option("--revision <rev>", `where the ${kind} points (default main)`)
+      .option("--exist-ok", "succeed if it exists already")
+      .option("-m, --message <text>", "a tag's message")
       .action(
-        async (idText: string, name: string, options: StoreOption & { type: RepoType; revision: string }) => {
-          const store = openStore(options);
-          const id = parseRepoId(idText, options.type);
-          const commit = await store.resolveRevision(id, options.revision);
-          if (!commit)
-            throw new NotInStoreError(
-              `${idText} has no revision ${options.revision} in ${store.objects.location}.`,
-            );
-          await store.setRef(id, kind === "tag" ? "tags" : "heads", name, undefined, commit);
-          process.stdout.write(`${kind} ${name} -> ${commit}\n`);
+        async (
+          id: string,
+          name: string,
+          options: HubOptions & { revision?: string; existOk?: boolean; message?: string },
+        ) => {
+          const call = { ...target(id, options), revision: options.revision, existOk: options.existOk };
+          if (kind === "branch") await createBranch({ ...call, branch: name });
+          else await createTag({ ...call, tag: name, tagMessage: options.message });
+          process.stdout.write(`created ${kind} ${name} on ${id}\n`);
         },
       );
-  }
-
-  repo
-    .command("list")
-    .description("list the repos of a store")
-    .addOption(new Option("--type <type>", "only repos of this type").choices([...REPO_TYPES]))
-    .addOption(storeOption())
-    .action(async (options: StoreOption & { type?: string }) => {
-      const store = openStore(options);
-      const types = options.type && isRepoType(options.type) ? [options.type] : REPO_TYPES;
-      for (const type of types) {
-        for (const record of await store.listRepos(type)) {
-          const head = await store.readRef(record, "heads", "main");
-          process.stdout.write(
-            `${type}\t${record.namespace}/${record.name}\t${record.private ? "private" : "public"}\t${head ?? "-"}\n`,
-          );
-        }
-      }
+    withRepoOptions(
+      group.command("delete").argument("<id>", "namespace/name").argument("<name>", `the ${kind}`),
+    ).action(async (id: string, name: string, options: HubOptions) => {
+      if (kind === "branch") await deleteBranch({ ...target(id, options), branch: name });
+      else await deleteTag({ ...target(id, options), tag: name });
+      process.stdout.write(`deleted ${kind} ${name} of ${id}\n`);
     });
+  }
 }

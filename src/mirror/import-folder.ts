@@ -1,5 +1,5 @@
 /**
- * `importFolder`: a folder on disk becomes a new commit on a branch of a store repo (`wharf repo
+ * `importFolder`: a folder on disk becomes a new commit on a branch of a store repo (`wharf mirror
  * import`). The commit holds exactly the folder's files (a snapshot: files absent from the folder are
  * absent from the commit), each hashed once for its sha256 and git blob id and stored once by content.
  * Symlinks to files are followed, so a snapshot folder of the Hub cache imports as the files it shows

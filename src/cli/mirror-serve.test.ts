@@ -1,5 +1,5 @@
 /**
- * `wharf repo import` and `wharf serve` as a user runs them: the built bin in child processes, a real
+ * `wharf mirror import` and `wharf serve` as a user runs them: the built bin in child processes, a real
  * store folder, and a request to the URL the server prints.
  */
 import { execFile, spawn } from "node:child_process";
@@ -50,12 +50,12 @@ function serve(args: string[]): Promise<{ url: string; stop: () => Promise<numbe
   });
 }
 
-describe("wharf repo import and wharf serve", () => {
+describe("wharf mirror import and wharf serve", () => {
   it("imports a folder, tags it, lists it and serves it", async () => {
     const store = join(work, "store");
     const imported = await run(process.execPath, [
       bin,
-      "repo",
+      "mirror",
       "import",
       join(work, "folder"),
       "--repo",
@@ -72,7 +72,7 @@ describe("wharf repo import and wharf serve", () => {
     expect(commit).toBeDefined();
     const tagged = await run(process.execPath, [
       bin,
-      "repo",
+      "mirror",
       "tag",
       "me/tiny",
       "v1",
@@ -82,7 +82,7 @@ describe("wharf repo import and wharf serve", () => {
       store,
     ]);
     expect(tagged.stdout.trim()).toBe(`tag v1 -> ${commit}`);
-    const listed = await run(process.execPath, [bin, "repo", "list", "--store", store]);
+    const listed = await run(process.execPath, [bin, "mirror", "list", "--store", store]);
     expect(listed.stdout).toBe(`dataset\tme/tiny\tpublic\t${commit}\n`);
 
     const server = await serve(["--store", store]);
@@ -98,7 +98,7 @@ describe("wharf repo import and wharf serve", () => {
   it("refuses a bad repo id and a config file it cannot use, saying why", async () => {
     const badId = await run(process.execPath, [
       bin,
-      "repo",
+      "mirror",
       "import",
       work,
       "--repo",
