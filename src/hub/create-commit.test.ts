@@ -3,11 +3,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { deleteFile as hfDeleteFile, uploadFiles as hfUploadFiles } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect } from "../../test/support/collect.js";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
 import { ForbiddenError, PreconditionFailedError } from "../core/errors.js";
+import { gitBlobOid } from "../core/hash.js";
 import { createCommit, uploadFile } from "./create-commit.js";
+import { getPathsInfo } from "./get-paths-info.js";
 import { hfHubDownload } from "./hf-hub-download.js";
 import { listRepoCommits } from "./list-repo-commits.js";
 import { listRepoFiles } from "./list-repo-files.js";
@@ -153,5 +156,44 @@ describe("uploadFolder", () => {
       deletePatterns: "*.txt",
     });
     expect((await listRepoFiles(api)).filter((path) => path.startsWith("up/")).sort()).toEqual(files);
+  });
+});
+
+describe("@huggingface/hub writing, wharf reading", () => {
+  it("reads back what uploadFiles and deleteFile wrote: the same bytes and oids", async () => {
+    const api = { endpoint: hub.url, token: ALICE, ...repo };
+    const lfs = randomBytes(20 * 2 ** 20); // 20 MB: one LFS upload in three parts
+    const bigger = randomBytes(30 * 2 ** 20);
+    const text = "plain text\n";
+    const hfRepo = { type: "dataset" as const, name: "team/secret-data" };
+    await hfUploadFiles({
+      repo: hfRepo,
+      hubUrl: hub.url,
+      accessToken: ALICE,
+      files: [
+        { path: "js/lfs.bin", content: new Blob([lfs]) },
+        { path: "js/bigger.bin", content: new Blob([bigger]) },
+        { path: "js/readme.txt", content: new Blob([text]) },
+      ],
+    });
+    const infos = await getPathsInfo({ ...api, paths: ["js/lfs.bin", "js/bigger.bin", "js/readme.txt"] });
+    const byPath = new Map(infos.map((entry) => [entry.path, entry]));
+    const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+    expect(byPath.get("js/lfs.bin")).toMatchObject({ size: lfs.length, lfs: { oid: sha(lfs) } });
+    expect(byPath.get("js/bigger.bin")).toMatchObject({ size: bigger.length, lfs: { oid: sha(bigger) } });
+    expect(byPath.get("js/readme.txt")).toMatchObject({ oid: gitBlobOid(text) });
+    const cacheDir = join(work, "js-cache");
+    for (const [path, bytes] of [
+      ["js/lfs.bin", lfs],
+      ["js/bigger.bin", bigger],
+    ] as const)
+      expect((await readFile(await hfHubDownload({ ...api, filename: path, cacheDir }))).equals(bytes)).toBe(
+        true,
+      );
+    await hfDeleteFile({ repo: hfRepo, hubUrl: hub.url, accessToken: ALICE, path: "js/readme.txt" });
+    expect((await listRepoFiles(api)).filter((path) => path.startsWith("js/")).sort()).toEqual([
+      "js/bigger.bin",
+      "js/lfs.bin",
+    ]);
   });
 });

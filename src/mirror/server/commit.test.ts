@@ -4,6 +4,7 @@
  * Python writes it).
  */
 import { createHash, randomBytes } from "node:crypto";
+import { connect } from "node:net";
 import { commit, downloadFile } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../../test/support/sample-hub.js";
@@ -313,5 +314,64 @@ describe("commits", () => {
     }
     expect((await complete(etags.map((etag, i) => ({ partNumber: i + 1, etag })))).status).toBe(200);
     expect((await fetch(verify.href, { method: "POST" })).status).toBe(200);
+  });
+
+  it("stores nothing from a corrupted part, and nothing from a commit whose client died midway", async () => {
+    const big = randomBytes(17 * 2 ** 20);
+    const oid = createHash("sha256").update(big).digest("hex");
+    const batch = async () =>
+      (await (
+        await fetch(`${hub.url}/datasets/team/secret-data.git/info/lfs/objects/batch`, {
+          method: "POST",
+          headers: { "content-type": "application/vnd.git-lfs+json", authorization: `Bearer ${ALICE}` },
+          body: JSON.stringify({
+            operation: "upload",
+            transfers: ["multipart"],
+            objects: [{ oid, size: big.length }],
+          }),
+        })
+      ).json()) as {
+        objects: Array<{ actions?: { upload: { href: string; header: Record<string, string> } } }>;
+      };
+    const { upload } = (await batch()).objects[0]?.actions ?? { upload: { href: "", header: {} } };
+    const chunk = Number(upload.header.chunk_size);
+    const keys = Object.keys(upload.header)
+      .filter((key) => /^\d+$/.test(key))
+      .sort();
+    for (const [index, key] of keys.entries()) {
+      const part = Buffer.from(big.subarray(index * chunk, (index + 1) * chunk));
+      if (index === 1) part[100] = (part[100] ?? 0) ^ 0xff; // one flipped byte, the right size
+      expect((await fetch(upload.header[key] as string, { method: "PUT", body: part })).status).toBe(200);
+    }
+    const completion = await fetch(upload.href, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.git-lfs+json" },
+      body: JSON.stringify({ oid, parts: keys.map((key) => ({ partNumber: Number(key), etag: "x" })) }),
+    });
+    expect(completion.status).toBe(400);
+    expect((await batch()).objects[0]?.actions).toBeDefined(); // still not stored
+
+    const head = await headOf();
+    const body = [
+      { key: "header", value: { summary: "cut" } },
+      {
+        key: "file",
+        value: { path: "cut.txt", content: randomBytes(300_000).toString("base64"), encoding: "base64" },
+      },
+    ]
+      .map((line) => JSON.stringify(line))
+      .join("\n");
+    await new Promise<void>((resolve) => {
+      const { port } = new URL(hub.url);
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.write(
+          `POST /api/datasets/team/secret-data/commit/main HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ALICE}\r\n` +
+            `Content-Type: application/x-ndjson\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+        );
+        socket.write(body.slice(0, body.length / 2), () => setTimeout(() => socket.destroy(), 50));
+      });
+      socket.on("close", () => resolve());
+    });
+    expect(await headOf()).toBe(head);
   });
 });
