@@ -10,14 +10,12 @@
  * under 200 MB.
  */
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { parseRepoId } from "../src/hub/repo-id.js";
 import { importFolder } from "../src/mirror/import-folder.js";
 import { RepoStore } from "../src/mirror/store/repo-store.js";
-import { ensureRandomFile } from "./support/files.js";
+import { ensureRandomFile, ensureSmallFiles } from "./support/files.js";
 import { onCpus, startServer, type Timed, timeCommand } from "./support/processes.js";
 import { median, printTable, type Row } from "./support/report.js";
 
@@ -34,22 +32,7 @@ const client = join(import.meta.dirname, "support", "snapshot-client.mjs");
 async function prepare(): Promise<string> {
   const small = join(work, "small");
   const big = join(work, "big");
-  if (!existsSync(`${small}.done`)) {
-    await rm(small, { recursive: true, force: true });
-    for (let i = 0; i < SMALL_COUNT; i++) {
-      const folder = join(small, "shards", String(i % 20));
-      await mkdir(folder, { recursive: true });
-      // 4 KiB to 64 KiB of text: regular git files, as configs, vocabularies and small shards are.
-      const size = 4096 + Math.floor((((i * 7919) % 1000) / 1000) * 60 * 1024);
-      await writeFile(
-        join(folder, `part-${i}.txt`),
-        randomBytes(Math.ceil(size * 0.75))
-          .toString("base64")
-          .slice(0, size),
-      );
-    }
-    await writeFile(`${small}.done`, "");
-  }
+  await ensureSmallFiles(small, SMALL_COUNT);
   await mkdir(big, { recursive: true });
   for (let i = 0; i < BIG_COUNT; i++) await ensureRandomFile(join(big, `weights-${i}.bin`), BIG_SIZE);
 

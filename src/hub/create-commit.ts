@@ -8,11 +8,11 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open, readFile } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import { open, readFile, stat } from "node:fs/promises";
+import { Readable } from "node:stream";
 import pLimit from "p-limit";
 import { InvalidArgumentError } from "../core/errors.js";
-import { digestFile, gitBlobOid } from "../core/hash.js";
+import { digestFile, gitBlobOid, sha256OfFile } from "../core/hash.js";
 import { defaultHttpClient } from "../core/http/client.js";
 import { endpointOf, type HubCallOptions, tokenOf } from "./hub-request.js";
 import { type RepoType, repoUrlPrefix } from "./repo-id.js";
@@ -61,6 +61,9 @@ interface PreparedAdd {
   stream(start?: number, end?: number): Readable | Buffer;
 }
 
+/** Files larger than this always go through LFS on the Hub (10 MB). */
+const LFS_THRESHOLD = 10 * 1000 * 1000;
+
 /** How many files one preupload call may name (Python sends 256). */
 const PREUPLOAD_BATCH = 256;
 
@@ -79,7 +82,12 @@ async function prepare(operation: AddOperation): Promise<PreparedAdd> {
     };
   }
   const file = operation.file;
-  const digest = await digestFile(file);
+  // A file over the LFS threshold always goes through LFS, named by its sha256 alone: no git id to compute.
+  const { size } = await stat(file);
+  const digest =
+    size > LFS_THRESHOLD
+      ? { size, sha256: await sha256OfFile(file), gitBlobOid: "" }
+      : await digestFile(file);
   const handle = await open(file);
   const sample = Buffer.alloc(512);
   try {
@@ -159,37 +167,40 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
   const lfsAdds = adds.filter((add) => lfsPaths.has(add.path) && !unchanged.has(add.path));
   if (lfsAdds.length > 0) await uploadLfs(options, endpoint, auth, repoType, revision, lfsAdds);
 
-  const lines: unknown[] = [
-    {
-      key: "header",
-      value: {
-        summary: options.commitMessage,
-        description: options.commitDescription ?? "",
-        ...(options.parentCommit && { parentCommit: options.parentCommit }),
-      },
+  const header = {
+    key: "header",
+    value: {
+      summary: options.commitMessage,
+      description: options.commitDescription ?? "",
+      ...(options.parentCommit && { parentCommit: options.parentCommit }),
     },
-  ];
-  for (const operation of options.operations) {
-    const path = checkRepoPath(operation.pathInRepo);
-    if (operation.type === "delete") {
-      lines.push({ key: operation.isFolder ? "deletedFolder" : "deletedFile", value: { path } });
-      continue;
-    }
-    if (unchanged.has(path)) continue;
-    const add = adds.find((candidate) => candidate.path === path) as PreparedAdd;
-    lines.push(
-      lfsPaths.has(path)
+  };
+  const byPath = new Map(adds.map((add) => [add.path, add]));
+  // The body is made line by line as it is sent, a file read only for its own line, so a commit of
+  // many inline files never sits in memory whole (or twice, as text and as bytes).
+  async function* commitLines(): AsyncGenerator<string> {
+    yield `${JSON.stringify(header)}\n`;
+    for (const operation of options.operations) {
+      const path = checkRepoPath(operation.pathInRepo);
+      if (operation.type === "delete") {
+        yield `${JSON.stringify({ key: operation.isFolder ? "deletedFolder" : "deletedFile", value: { path } })}\n`;
+        continue;
+      }
+      const add = byPath.get(path) as PreparedAdd;
+      if (unchanged.has(path)) continue;
+      const line = lfsPaths.has(path)
         ? { key: "lfsFile", value: { path, algo: "sha256", oid: add.sha256, size: add.size } }
         : {
             key: "file",
             value: { path, content: (await add.bytes()).toString("base64"), encoding: "base64" },
-          },
-    );
+          };
+      yield `${JSON.stringify(line)}\n`;
+    }
   }
   const response = await client.request(`${api}/commit/${encodeURIComponent(revision)}${prQuery}`, {
     method: "POST",
     headers: { "content-type": "application/x-ndjson", accept: "application/json", ...auth },
-    body: lines.map((line) => JSON.stringify(line)).join("\n"),
+    body: () => Readable.from(commitLines()),
     signal: options.signal,
     context: `commit to ${options.repoId}`,
   });

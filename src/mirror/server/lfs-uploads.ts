@@ -1,13 +1,14 @@
 /**
- * Where LFS uploads land before they become blobs: a temporary file per upload (basic transfer), or a
- * folder of numbered parts per multipart upload, assembled in order at completion. Every byte is hashed
- * on the way; an object reaches the store only as one whole whose sha256 and size are the ones signed
- * for, so no wrong bytes ever sit under an oid. Parts live on this server's disk: a multipart upload
+ * Where LFS uploads land before they become blobs: a temporary file per upload (basic transfer), or,
+ * for a multipart upload, one file that each part is written into at its own offset, with a marker per
+ * part received. An object reaches the store only as one whole whose sha256 and size are the ones
+ * signed for (hashed as it arrives, or at completion), so no wrong bytes ever sit under an oid; the
+ * whole is then moved into the store, not copied. Parts live on this server's disk: a multipart upload
  * must complete on the server its parts went to.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transform } from "node:stream";
@@ -23,33 +24,34 @@ export function partCount(size: number): number {
   return Math.max(1, Math.ceil(size / PART_SIZE));
 }
 
-/** Writes a stream to `path`, refusing more than `limit` bytes; says how many came and their sha256. */
-async function receive(body: NodeJS.ReadableStream, path: string, limit: number) {
-  const hash = createHash("sha256");
+/** Writes a stream to `path` (at `start`), refusing more than `limit` bytes; says how many came and their sha256. */
+async function receive(body: NodeJS.ReadableStream, path: string, limit: number, start?: number) {
+  const hash = start === undefined ? createHash("sha256") : undefined;
   let size = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
       if (size > limit) return callback(badRequest(`The upload is longer than the ${limit} bytes expected.`));
-      hash.update(chunk);
+      hash?.update(chunk);
       callback(null, chunk);
     },
   });
-  await pipeline(body, count, createWriteStream(path));
-  return { size, sha256: hash.digest("hex") };
+  const out = start === undefined ? createWriteStream(path) : createWriteStream(path, { flags: "r+", start });
+  await pipeline(body, count, out);
+  return { size, sha256: hash?.digest("hex") };
 }
 
 async function storeIfRight(
   store: RepoStore,
   file: string,
-  got: { size: number; sha256: string },
+  got: { size: number; sha256?: string },
   grant: SignedGrant,
 ) {
   if (got.size !== grant.size || got.sha256 !== grant.oid)
     throw badRequest(
       `The upload is ${got.size} bytes with sha256 ${got.sha256}, not the ${grant.size} bytes of ${grant.oid} announced; nothing was stored.`,
     );
-  await store.putBlob(grant.oid, { file });
+  await store.putBlob(grant.oid, { file, move: true });
 }
 
 /** A basic transfer: the whole object in one request. */
@@ -72,7 +74,10 @@ function partsFolder(grant: SignedGrant): string {
   return join(tmpdir(), `wharf-parts-${grant.oid}-${session}`);
 }
 
-/** One part of a multipart upload; its ETag is the sha256 of its bytes. */
+/**
+ * One part of a multipart upload, written into the whole at its offset; a marker says it arrived. Its
+ * ETag only names the upload; the whole is checked at completion.
+ */
 export async function receivePart(
   body: NodeJS.ReadableStream,
   grant: SignedGrant,
@@ -84,19 +89,17 @@ export async function receivePart(
   const expected = part < parts ? PART_SIZE : grant.size - PART_SIZE * (parts - 1);
   const folder = partsFolder(grant);
   await mkdir(folder, { recursive: true });
-  const temporary = join(folder, `${part}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    const got = await receive(body, temporary, expected);
-    if (got.size !== expected) throw badRequest(`Part ${part} must be ${expected} bytes, not ${got.size}.`);
-    await rm(join(folder, String(part)), { force: true });
-    await rename(temporary, join(folder, String(part)));
-    return got.sha256;
-  } finally {
-    await rm(temporary, { force: true });
-  }
+  const whole = join(folder, "whole");
+  // Made once, then written at offsets by each part, in any order, several at once.
+  await writeFile(whole, "", { flag: "a" });
+  await rm(join(folder, String(part)), { force: true });
+  const got = await receive(body, whole, expected, (part - 1) * PART_SIZE);
+  if (got.size !== expected) throw badRequest(`Part ${part} must be ${expected} bytes, not ${got.size}.`);
+  await writeFile(join(folder, String(part)), "");
+  return `${grant.oid.slice(0, 16)}-${part}`;
 }
 
-/** Joins the parts in order, checks the whole against the grant, stores it, and removes the parts. */
+/** Checks every part arrived and the whole against the grant, stores it, and removes the parts. */
 export async function completeParts(
   store: RepoStore,
   grant: SignedGrant,
@@ -112,17 +115,10 @@ export async function completeParts(
   try {
     const hash = createHash("sha256");
     let size = 0;
-    const out = createWriteStream(whole);
-    for (let part = 1; part <= parts; part++) {
-      for await (const chunk of createReadStream(join(folder, String(part)), { highWaterMark: 1 << 20 })) {
-        hash.update(chunk as Buffer);
-        size += (chunk as Buffer).length;
-        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-      }
+    for await (const chunk of createReadStream(whole, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
     }
-    await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
     await storeIfRight(store, whole, { size, sha256: hash.digest("hex") }, grant);
   } finally {
     await rm(folder, { recursive: true, force: true });

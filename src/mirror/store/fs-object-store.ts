@@ -83,6 +83,16 @@ export class FsObjectStore implements ObjectStore {
 
   async put(key: string, source: ObjectSource): Promise<void> {
     const path = this.pathOf(key);
+    if (typeof source === "object" && "file" in source && source.move && source.sha256 === undefined) {
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        // A rename within one file system: the file is complete, so it appears at once, and no byte is copied.
+        await rename(source.file, path);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+      }
+    }
     const temporary = `${path}.${randomBytes(4).toString("hex")}${TEMPORARY_SUFFIX}`;
     await mkdir(dirname(path), { recursive: true });
     try {

@@ -23,7 +23,11 @@ export interface ByteRange {
  * copy is refused (FileChangedError, nothing stored) unless the bytes copied hash to it, so a file that
  * changes between hashing and copying cannot put wrong bytes under a content address.
  */
-export type ObjectSource = Uint8Array | string | { file: string; sha256?: string };
+/**
+ * What `put` stores: bytes, text, or a local file (checked against `sha256` while copied when given;
+ * with `move`, a store that can takes the file itself instead of a copy, and the file is gone after).
+ */
+export type ObjectSource = Uint8Array | string | { file: string; sha256?: string; move?: boolean };
 
 export interface ObjectStore {
   /** A short description for messages: the folder, or the bucket and prefix. */

@@ -1,0 +1,82 @@
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ensureRandomFile, ensureSmallFiles } from "./support/files.js";
+import { onCpus, startServer, type Timed, timeCommand } from "./support/processes.js";
+import { printTable, type Row } from "./support/report.js";
+
+const SMALL_COUNT = 1000;
+const BIG_SIZE = 2 ** 30;
+const SERVER_CPU = "1";
+const CLIENT_CPU = "0";
+const TOKEN = "hf_bench_0123456789";
+const work = join(import.meta.dirname, "..", ".bench-tmp", "upload");
+const folder = join(work, "folder");
+const cli = join(import.meta.dirname, "..", "dist", "cli", "main.js");
+const client = join(import.meta.dirname, "support", "upload-client.mjs");
+
+async function prepare(): Promise<void> {
+  await ensureSmallFiles(folder, SMALL_COUNT);
+  await ensureRandomFile(join(folder, "weights.bin"), BIG_SIZE);
+  await writeFile(join(work, "server.yaml"), `tokens:\n  - { token: ${TOKEN}, user: bench, role: write }\n`);
+}
+
+/** One upload by one client into a fresh store, from an empty repo; the server is stopped after. */
+async function upload(who: "wharf" | "hf"): Promise<Timed> {
+  const store = join(work, `store-${who}`);
+  await rm(store, { recursive: true, force: true });
+  const server = await startServer(
+    cli,
+    ["serve", "--store", store, "--port", "0", "--config", join(work, "server.yaml")],
+    SERVER_CPU,
+  );
+  try {
+    const created = await fetch(`${server.url}/api/repos/create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ name: "upload", organization: "bench" }),
+    });
+    if (!created.ok) throw new Error(`creating the repo failed: ${created.status}`);
+    const timed = await timeCommand(
+      ...onCpus(CLIENT_CPU, process.execPath, [client, who, server.url, TOKEN, "bench/upload", folder]),
+    );
+    const files = (await (await fetch(`${server.url}/api/models/bench/upload`)).json()) as {
+      siblings: unknown[];
+    };
+    if (files.siblings.length < SMALL_COUNT + 1)
+      throw new Error(`${who} uploaded ${files.siblings.length} files`);
+    return timed;
+  } finally {
+    server.process.kill("SIGTERM");
+    await rm(store, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  await prepare();
+  const wharf = await upload("wharf");
+  const hf = await upload("hf");
+  const rows: Row[] = [
+    {
+      what: `${SMALL_COUNT} files of 4-64 KiB + one 1 GiB file`,
+      wharf: wharf.seconds,
+      peer: hf.seconds,
+      peerName: "@huggingface/hub",
+      unit: "s",
+      goal: "<= 0.5x",
+    },
+    {
+      what: "client peak resident memory",
+      wharf: wharf.peakMiB,
+      peer: hf.peakMiB,
+      peerName: "@huggingface/hub",
+      unit: "MiB",
+      goal: "wharf < 250 MB",
+    },
+  ];
+  printTable(
+    `bench/upload (into a fresh store on wharf serve, server on CPU ${SERVER_CPU}, clients on CPU ${CLIENT_CPU}; one run each)`,
+    rows,
+  );
+}
+
+await main();
