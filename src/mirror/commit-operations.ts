@@ -6,6 +6,7 @@
  * without it, a branch another writer moved meanwhile gets the operations applied to its new head,
  * as the Hub does, so no commit is ever lost.
  */
+import pLimit from "p-limit";
 import { InvalidArgumentError } from "../core/errors.js";
 import { gitBlobOid, lfsPointerOid, sha256Hex } from "../core/hash.js";
 import type { RepoId } from "../hub/repo-id.js";
@@ -39,18 +40,41 @@ function checkPath(path: string): string {
   return path;
 }
 
+type AddOperation = Extract<CommitOperation, { kind: "add" }>;
+
+/**
+ * Stores the bytes of the inline files, several at once (they do not depend on the branch, so this is
+ * done once even when the commit is re-applied), and says what each one is.
+ */
+async function storeInlineFiles(
+  store: RepoStore,
+  operations: readonly CommitOperation[],
+): Promise<Map<AddOperation, StoredFile>> {
+  const limit = pLimit(8);
+  const adds = operations.filter((operation): operation is AddOperation => operation.kind === "add");
+  const stored = await Promise.all(
+    adds.map((operation) =>
+      limit(async (): Promise<StoredFile> => {
+        checkPath(operation.path);
+        const sha256 = sha256Hex(operation.content);
+        if (!(await store.hasBlob(sha256))) await store.putBlob(sha256, operation.content);
+        return { size: operation.content.length, sha256, gitOid: gitBlobOid(operation.content), lfs: false };
+      }),
+    ),
+  );
+  return new Map(adds.map((operation, index) => [operation, stored[index] as StoredFile]));
+}
+
 async function applyOperations(
   store: RepoStore,
   files: Map<string, StoredFile>,
   operations: readonly CommitOperation[],
+  inline: Map<AddOperation, StoredFile>,
 ): Promise<void> {
   for (const operation of operations) {
     const path = checkPath(operation.path);
     if (operation.kind === "add") {
-      const sha256 = sha256Hex(operation.content);
-      if (!(await store.hasBlob(sha256))) await store.putBlob(sha256, operation.content);
-      const size = operation.content.length;
-      files.set(path, { size, sha256, gitOid: gitBlobOid(operation.content), lfs: false });
+      files.set(path, inline.get(operation) as StoredFile);
     } else if (operation.kind === "addLfs") {
       const stored = await store.blobSize(operation.sha256);
       if (stored === undefined)
@@ -87,6 +111,7 @@ export async function commitOperations(
   options: CommitOperationsOptions,
 ): Promise<Commit> {
   const branch = options.branch ?? DEFAULT_BRANCH;
+  const inline = await storeInlineFiles(store, operations);
   for (let attempt = 1; ; attempt++) {
     const head = await store.readRef(repo, "heads", branch, { fresh: true });
     if (head === undefined && branch !== DEFAULT_BRANCH)
@@ -98,7 +123,7 @@ export async function commitOperations(
       );
     const parent = head === undefined ? undefined : await store.getCommit(repo, head);
     const files = new Map(Object.entries(parent?.files ?? {}));
-    await applyOperations(store, files, operations);
+    await applyOperations(store, files, operations, inline);
     try {
       return await store.commit(
         repo,
