@@ -3,6 +3,7 @@
  * processes, pointed at a real wharf server through `HF_ENDPOINT`, with its own `HF_HOME`.
  */
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -192,6 +193,13 @@ describe("wharf upload and wharf repo", () => {
     expect(
       (await wharf(["upload", "alice/cli-data", join(home, "notes.txt"), "docs/notes.txt", ...as])).code,
     ).toBe(0);
+    // A file over one 8 MiB part goes up in parts, with a progress bar when asked for one.
+    await writeFile(join(home, "weights.bin"), randomBytes(9 * 2 ** 20));
+    const big = await wharf(["upload", "alice/cli-data", join(home, "weights.bin"), ...as], {
+      env: { HF_HUB_DISABLE_PROGRESS_BARS: "0" },
+    });
+    expect(big.code).toBe(0);
+    expect(big.stderr).toMatch(/weights\.bin .*100% 9\.0 MiB\/9\.0 MiB/);
     const snapshot = (await wharf(["download", "alice/cli-data", "--quiet", ...as])).stdout.trim();
     expect(await readFile(join(snapshot, "data", "train.csv"), "utf8")).toBe("x,y\n1,2\n");
     expect(await readFile(join(snapshot, "docs", "notes.txt"), "utf8")).toBe("notes\n");

@@ -1,7 +1,8 @@
 /**
  * `wharf upload`: a file or a folder into a Hub repo, as Python's `hf upload REPO [LOCAL] [PATH_IN_REPO]`:
  * a file goes to PATH_IN_REPO (default its name), a folder's files under it (default the root), with
- * `--include`, `--exclude` and `--delete` patterns for folders. Prints the commit's URL.
+ * `--include`, `--exclude` and `--delete` patterns for folders. Prints the commit's URL; large files show
+ * their upload's progress.
  */
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
@@ -10,6 +11,7 @@ import { InvalidArgumentError } from "../core/index.js";
 import { parseRepoId, type RepoType, uploadFile, uploadFolder } from "../hub/index.js";
 import { jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
 import { printJson } from "./output.js";
+import { progressBars } from "./progress-bars.js";
 
 interface UploadOptions {
   type: RepoType;
@@ -22,6 +24,7 @@ interface UploadOptions {
   commitDescription?: string;
   token?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export function registerUpload(program: Command): void {
@@ -40,6 +43,7 @@ export function registerUpload(program: Command): void {
     .option("--commit-message <text>", "the commit's title")
     .option("--commit-description <text>", "the commit's description")
     .option("--token <token>", "the token to send (default HF_TOKEN, then the stored one)")
+    .option("-q, --quiet", "no progress bars; print only the commit URL")
     .addOption(jsonOption())
     .addHelpText(
       "after",
@@ -51,29 +55,33 @@ export function registerUpload(program: Command): void {
       parseRepoId(repo, repoType);
       const info = await stat(local).catch(() => undefined);
       if (!info) throw new InvalidArgumentError(`${local} does not exist: name a file or folder to upload.`);
+      const progress = progressBars({ quiet: options.quiet || options.json });
       const common = {
+        onProgress: progress.onProgress,
         repoId: repo,
         repoType,
         revision: options.revision,
         commitDescription: options.commitDescription,
         ...(options.token !== undefined && { token: options.token }),
       };
-      const result = info.isDirectory()
-        ? await uploadFolder({
-            ...common,
-            folderPath: local,
-            pathInRepo,
-            allowPatterns: options.include,
-            ignorePatterns: options.exclude,
-            deletePatterns: options.delete,
-            commitMessage: options.commitMessage,
-          })
-        : await uploadFile({
-            ...common,
-            file: local,
-            pathInRepo: pathInRepo ?? basename(local),
-            commitMessage: options.commitMessage,
-          });
+      const upload = () =>
+        info.isDirectory()
+          ? uploadFolder({
+              ...common,
+              folderPath: local,
+              pathInRepo,
+              allowPatterns: options.include,
+              ignorePatterns: options.exclude,
+              deletePatterns: options.delete,
+              commitMessage: options.commitMessage,
+            })
+          : uploadFile({
+              ...common,
+              file: local,
+              pathInRepo: pathInRepo ?? basename(local),
+              commitMessage: options.commitMessage,
+            });
+      const result = await upload().finally(() => progress.stop());
       if (options.json) printJson(result);
       else process.stdout.write(`${result.commitUrl}\n`);
     });

@@ -14,6 +14,7 @@ import pLimit from "p-limit";
 import { InvalidArgumentError } from "../core/errors.js";
 import { digestFile, gitBlobOid, sha256OfFile } from "../core/hash.js";
 import { defaultHttpClient } from "../core/http/client.js";
+import type { OnProgress } from "../core/progress.js";
 import { endpointOf, type HubCallOptions, tokenOf } from "./hub-request.js";
 import { type RepoType, repoUrlPrefix } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
@@ -38,6 +39,8 @@ export interface CreateCommitOptions extends HubCallOptions {
   /** The commit the changes were made against: the Hub refuses the commit if the branch moved since. */
   parentCommit?: string;
   createPr?: boolean;
+  /** Progress of the LFS uploads: bytes sent per file (phase "upload"), as parts or whole files finish. */
+  onProgress?: OnProgress;
 }
 
 export interface CommitInfo {
@@ -264,6 +267,13 @@ async function uploadLfs(
         context: `upload of ${add.path}`,
       });
       await put.discard();
+      options.onProgress?.({
+        id: add.path,
+        phase: "upload",
+        done: add.size,
+        total: add.size,
+        finished: true,
+      });
     }
     const verify = object.actions?.verify;
     if (verify) {
@@ -305,6 +315,7 @@ async function uploadParts(
       `The Hub asked for ${parts.length} parts of ${chunk} bytes for ${add.path} (${add.size} bytes), which do not add up.`,
     );
   const limit = pLimit(PARALLEL_PARTS);
+  let sent = 0;
   const etags = await Promise.all(
     parts.map((part) =>
       limit(async () => {
@@ -320,6 +331,14 @@ async function uploadParts(
         const etag = response.headers.etag;
         if (!etag)
           throw new InvalidArgumentError(`The upload of part ${part.number} of ${add.path} gave no ETag.`);
+        sent += Math.min(chunk, add.size - start);
+        options.onProgress?.({
+          id: add.path,
+          phase: "upload",
+          done: sent,
+          total: add.size,
+          finished: sent === add.size,
+        });
         return { partNumber: part.number, etag };
       }),
     ),
