@@ -85,6 +85,33 @@ describe("createCommit", () => {
     ]);
   });
 
+  it("copies files: LFS ones by reference, regular ones through their bytes", async () => {
+    const api = { endpoint: hub.url, token: ALICE, ...repo };
+    const before = await getPathsInfo({ ...api, paths: ["model/weights.bin", "README.md"] });
+    await createCommit({
+      ...api,
+      commitMessage: "Copies",
+      operations: [
+        { type: "copy", srcPathInRepo: "model/weights.bin", pathInRepo: "copies/weights.bin" },
+        { type: "copy", srcPathInRepo: "README.md", pathInRepo: "copies/README.md" },
+      ],
+    });
+    const after = await getPathsInfo({ ...api, paths: ["copies/weights.bin", "copies/README.md"] });
+    const oidOf = (entries: typeof before, path: string) => {
+      const entry = entries.find((candidate) => candidate.path === path);
+      return entry?.type === "file" ? (entry.lfs?.oid ?? entry.oid) : undefined;
+    };
+    expect(oidOf(after, "copies/weights.bin")).toBe(oidOf(before, "model/weights.bin"));
+    expect(oidOf(after, "copies/README.md")).toBe(oidOf(before, "README.md"));
+    await expect(
+      createCommit({
+        ...api,
+        commitMessage: "x",
+        operations: [{ type: "copy", srcPathInRepo: "absent.bin", pathInRepo: "x.bin" }],
+      }),
+    ).rejects.toThrow(/cannot be copied/);
+  });
+
   it("is refused for a token that may not write", async () => {
     await expect(
       uploadFile({

@@ -15,18 +15,24 @@ import { InvalidArgumentError } from "../core/errors.js";
 import { digestFile, gitBlobOid, sha256OfFile } from "../core/hash.js";
 import { defaultHttpClient } from "../core/http/client.js";
 import type { OnProgress } from "../core/progress.js";
+import { getPathsInfo } from "./get-paths-info.js";
 import { endpointOf, type HubCallOptions, tokenOf } from "./hub-request.js";
 import { type RepoType, repoUrlPrefix } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
 import { checkRepoPath } from "./repo-path.js";
-import { DEFAULT_REVISION } from "./urls.js";
+import { DEFAULT_REVISION, hfHubUrl } from "./urls.js";
 
 export type CommitOperation =
   /** A file to add or replace, from bytes or from a local file. */
   | { type: "add"; pathInRepo: string; content: Uint8Array | string }
   | { type: "add"; pathInRepo: string; file: string }
   /** A file, or with `isFolder` everything under a folder, to delete. */
-  | { type: "delete"; pathInRepo: string; isFolder?: boolean };
+  | { type: "delete"; pathInRepo: string; isFolder?: boolean }
+  /**
+   * A copy of a file already in the repo (at `srcRevision`, default the commit's branch): an LFS file is
+   * copied by reference on the Hub, a regular one is downloaded and sent inline, as Python does.
+   */
+  | { type: "copy"; srcPathInRepo: string; pathInRepo: string; srcRevision?: string };
 
 export interface CreateCommitOptions extends HubCallOptions {
   repoId: string;
@@ -120,12 +126,14 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
   const api = `${endpoint}/api/${repoType}s/${options.repoId}`;
   const prQuery = options.createPr ? "?create_pr=1" : "";
 
+  const { copiedAdds, lfsCopies } = await resolveCopies(options, revision);
   // Hashed a few at a time, so a folder of thousands of files does not open them all at once.
   const hashing = pLimit(8);
   const adds = await Promise.all(
-    options.operations
-      .filter((operation): operation is AddOperation => operation.type === "add")
-      .map((operation) => hashing(() => prepare(operation))),
+    [
+      ...options.operations.filter((operation): operation is AddOperation => operation.type === "add"),
+      ...copiedAdds,
+    ].map((operation) => hashing(() => prepare(operation))),
   );
 
   // Which files go through LFS (the Hub decides), and which it has already.
@@ -158,8 +166,10 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
         unchanged.add(file.path);
     }
   }
-  const hasDeletes = options.operations.some((operation) => operation.type === "delete");
-  if (!hasDeletes && adds.every((add) => unchanged.has(add.path))) {
+  const changesBeyondAdds = options.operations.some(
+    (operation) => operation.type === "delete" || operation.type === "copy",
+  );
+  if (!changesBeyondAdds && adds.every((add) => unchanged.has(add.path))) {
     // Nothing to change (every file is there already): no empty commit; the answer is the revision's head.
     const head = await repoInfo({ ...options, repoType, revision });
     return {
@@ -189,6 +199,11 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
         yield `${JSON.stringify({ key: operation.isFolder ? "deletedFolder" : "deletedFile", value: { path } })}\n`;
         continue;
       }
+      const copied = lfsCopies.get(path);
+      if (copied) {
+        yield `${JSON.stringify({ key: "lfsFile", value: { path, algo: "sha256", ...copied } })}\n`;
+        continue;
+      }
       const add = byPath.get(path) as PreparedAdd;
       if (unchanged.has(path)) continue;
       const line = lfsPaths.has(path)
@@ -209,6 +224,48 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
   });
   const answer = await response.json<{ commitUrl: string; commitOid: string; pullRequestUrl?: string }>();
   return { commitUrl: answer.commitUrl, oid: answer.commitOid, pullRequestUrl: answer.pullRequestUrl };
+}
+
+/**
+ * What the copies of a commit need: an LFS source is named by its oid (the Hub has the bytes), a
+ * regular one is downloaded from the source revision and becomes an addition.
+ */
+async function resolveCopies(
+  options: CreateCommitOptions,
+  revision: string,
+): Promise<{ copiedAdds: AddOperation[]; lfsCopies: Map<string, { oid: string; size: number }> }> {
+  const client = options.client ?? defaultHttpClient();
+  const copiedAdds: AddOperation[] = [];
+  const lfsCopies = new Map<string, { oid: string; size: number }>();
+  for (const operation of options.operations) {
+    if (operation.type !== "copy") continue;
+    const source = operation.srcRevision ?? revision;
+    const [entry] = await getPathsInfo({ ...options, revision: source, paths: [operation.srcPathInRepo] });
+    if (entry?.type !== "file")
+      throw new InvalidArgumentError(
+        `${operation.srcPathInRepo} is not a file of ${options.repoId} at ${source}, so it cannot be copied.`,
+      );
+    const path = checkRepoPath(operation.pathInRepo);
+    if (entry.lfs) {
+      lfsCopies.set(path, { oid: entry.lfs.oid, size: entry.lfs.size });
+      continue;
+    }
+    const url = hfHubUrl({
+      repoId: options.repoId,
+      repoType: options.repoType,
+      filename: entry.path,
+      revision: source,
+      endpoint: endpointOf(options),
+    });
+    const token = tokenOf(options);
+    const response = await client.request(url, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      signal: options.signal,
+      context: `copy of ${entry.path}`,
+    });
+    copiedAdds.push({ type: "add", pathInRepo: path, content: await response.bytes() });
+  }
+  return { copiedAdds, lfsCopies };
 }
 
 /** LFS files up through the batch API: only those the Hub does not have, each PUT then verified. */
