@@ -16,7 +16,7 @@ import { digestFile, gitBlobOid, sha256OfFile } from "../core/hash.js";
 import { defaultHttpClient } from "../core/http/client.js";
 import type { OnProgress } from "../core/progress.js";
 import { getPathsInfo } from "./get-paths-info.js";
-import { endpointOf, type HubCallOptions, tokenOf } from "./hub-request.js";
+import { authHeaders, endpointOf, type HubCallOptions } from "./hub-request.js";
 import { type RepoType, repoUrlPrefix } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
 import { checkRepoPath } from "./repo-path.js";
@@ -119,8 +119,7 @@ async function prepare(operation: AddOperation): Promise<PreparedAdd> {
 export async function createCommit(options: CreateCommitOptions): Promise<CommitInfo> {
   const client = options.client ?? defaultHttpClient();
   const endpoint = endpointOf(options);
-  const token = tokenOf(options);
-  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const auth = authHeaders(options);
   const repoType = options.repoType ?? "model";
   const revision = options.revision ?? DEFAULT_REVISION;
   const api = `${endpoint}/api/${repoType}s/${options.repoId}`;
@@ -257,9 +256,8 @@ async function resolveCopies(
       revision: source,
       endpoint: endpointOf(options),
     });
-    const token = tokenOf(options);
     const response = await client.request(url, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      headers: authHeaders(options),
       signal: options.signal,
       context: `copy of ${entry.path}`,
     });

@@ -25,7 +25,8 @@ export function tokenOf(options: { token?: string | false }): string | undefined
   return options.token === false ? undefined : (options.token ?? getToken());
 }
 
-function authHeaders(options: HubCallOptions): Record<string, string> {
+/** `Authorization` for the token a call sends, or nothing. */
+export function authHeaders(options: { token?: string | false }): Record<string, string> {
   const token = tokenOf(options);
   return token ? { authorization: `Bearer ${token}` } : {};
 }

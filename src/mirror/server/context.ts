@@ -54,6 +54,19 @@ export async function openRepo(
   return { repo, record, caller };
 }
 
+/** The repo a write request names, when the caller may write to it; else 404, 401 or 403 as the Hub answers. */
+export async function openRepoForWrite(
+  deps: ServerDeps,
+  request: FastifyRequest,
+  type: RepoType,
+  namespace: string,
+  name: string,
+): Promise<OpenRepo> {
+  const open = await openRepo(deps, request, type, namespace, name);
+  deps.access.assertCanWrite(open.record, open.caller);
+  return open;
+}
+
 /** The commit a revision names in an open repo, or 404 `RevisionNotFound`. */
 export async function openRevision(deps: ServerDeps, open: OpenRepo, revision: string): Promise<CommitView> {
   assertCleanText(revision, "revision");

@@ -15,7 +15,7 @@ import {
   absoluteUrl,
   assertCleanText,
   type OpenRepo,
-  openRepo,
+  openRepoForWrite,
   type ServerDeps,
   typeFromPlural,
 } from "../context.js";
@@ -36,10 +36,8 @@ async function openForWrite(
   request: FastifyRequest<{ Params: Params }>,
 ): Promise<OpenRepo> {
   const { kind, namespace, name } = request.params;
-  const open = await openRepo(deps, request, typeFromPlural(kind), namespace, name);
-  deps.access.assertCanWrite(open.record, open.caller);
   assertCleanText(request.params["*"], "revision");
-  return open;
+  return openRepoForWrite(deps, request, typeFromPlural(kind), namespace, name);
 }
 
 export function registerCommitRoutes(app: FastifyInstance, deps: ServerDeps): void {

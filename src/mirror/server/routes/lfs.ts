@@ -8,7 +8,7 @@
  * (`lfsFile`) comes after.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { absoluteUrl, openRepo, type ServerDeps, typeFromPlural } from "../context.js";
+import { absoluteUrl, openRepoForWrite, type ServerDeps, typeFromPlural } from "../context.js";
 import { badRequest, HubHttpError, repoNotFound } from "../hub-error.js";
 import { completeParts, PART_SIZE, partCount, receivePart, receiveWhole } from "../lfs-uploads.js";
 
@@ -42,8 +42,7 @@ export function registerLfsRoutes(app: FastifyInstance, deps: ServerDeps): void 
     const { kind = "models", namespace, repo } = request.params;
     if (!repo.endsWith(".git")) throw repoNotFound();
     const type = typeFromPlural(kind);
-    const open = await openRepo(deps, request, type, namespace, repo.slice(0, -4));
-    deps.access.assertCanWrite(open.record, open.caller);
+    await openRepoForWrite(deps, request, type, namespace, repo.slice(0, -4));
     const body = request.body as { operation?: unknown; objects?: unknown; transfers?: unknown };
     const multipart = Array.isArray(body?.transfers) && body.transfers.includes("multipart");
     if (body?.operation !== "upload")

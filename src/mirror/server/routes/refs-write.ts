@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { RefMovedError } from "../../errors.js";
 import { isValidRefName, type RefKind } from "../../store/keys.js";
 import { DEFAULT_BRANCH } from "../../store/repo-store.js";
-import { type OpenRepo, openRepo, type ServerDeps, typeFromPlural } from "../context.js";
+import { type OpenRepo, openRepoForWrite, type ServerDeps, typeFromPlural } from "../context.js";
 import { badRequest, HubHttpError, revisionNotFound } from "../hub-error.js";
 
 interface Params {
@@ -20,11 +20,9 @@ interface Params {
 
 type RefRequest = FastifyRequest<{ Params: Params; Body: Record<string, unknown> | undefined }>;
 
-async function openForWrite(deps: ServerDeps, request: RefRequest): Promise<OpenRepo> {
+function openForWrite(deps: ServerDeps, request: RefRequest): Promise<OpenRepo> {
   const { kind, namespace, name } = request.params;
-  const open = await openRepo(deps, request, typeFromPlural(kind), namespace, name);
-  deps.access.assertCanWrite(open.record, open.caller);
-  return open;
+  return openRepoForWrite(deps, request, typeFromPlural(kind), namespace, name);
 }
 
 function checkName(name: unknown, what: string): string {

@@ -10,7 +10,7 @@ import { commitOperations } from "../../commit-operations.js";
 import { AlreadyInStoreError } from "../../errors.js";
 import { defaultGitattributes } from "../../store/lfs-rules.js";
 import type { Gated } from "../../store/repo-store.js";
-import { absoluteUrl, callerOf, openRepo, type ServerDeps, typeFromPlural } from "../context.js";
+import { absoluteUrl, callerOf, openRepoForWrite, type ServerDeps, typeFromPlural } from "../context.js";
 import { badRequest, HubHttpError } from "../hub-error.js";
 
 interface RepoBody {
@@ -89,8 +89,7 @@ export function registerRepoRoutes(app: FastifyInstance, deps: ServerDeps): void
   app.delete("/api/repos/delete", async (request: FastifyRequest<{ Body: RepoBody }>) => {
     const caller = callerOf(deps, request);
     const repo = repoFromBody(request.body ?? {}, caller?.user);
-    const open = await openRepo(deps, request, repo.type, repo.namespace, repo.name);
-    deps.access.assertCanWrite(open.record, caller);
+    await openRepoForWrite(deps, request, repo.type, repo.namespace, repo.name);
     await deps.store.deleteRepo(repo);
     return {};
   });
@@ -105,8 +104,7 @@ export function registerRepoRoutes(app: FastifyInstance, deps: ServerDeps): void
         throw badRequest("`type` must be model, dataset or space.");
       const from = repoIdOf(body.fromRepo, type);
       const to = repoIdOf(body.toRepo, type);
-      const open = await openRepo(deps, request, type, from.namespace, from.name);
-      deps.access.assertCanWrite(open.record, caller);
+      await openRepoForWrite(deps, request, type, from.namespace, from.name);
       deps.access.assertCanWriteIn(to.namespace, caller);
       try {
         await deps.store.moveRepo(from, to);
@@ -124,8 +122,7 @@ export function registerRepoRoutes(app: FastifyInstance, deps: ServerDeps): void
       request: FastifyRequest<{ Params: { kind: string; namespace: string; name: string }; Body: RepoBody }>,
     ) => {
       const { kind, namespace, name } = request.params;
-      const open = await openRepo(deps, request, typeFromPlural(kind), namespace, name);
-      deps.access.assertCanWrite(open.record, open.caller);
+      const open = await openRepoForWrite(deps, request, typeFromPlural(kind), namespace, name);
       const body = request.body ?? {};
       const changes: { private?: boolean; gated?: Gated } = {};
       if (body.private !== undefined) {
