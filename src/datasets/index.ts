@@ -1,6 +1,15 @@
-/**
- * wharf/datasets: the port of Python datasets.
- * Not built yet: it lands with issue #6. The subpath export exists now so the package's shape is
- * stable; until then this module exports nothing.
- */
-export {};
+/** wharf/datasets: the port of Python `datasets` (issue #6: the in-memory and on-disk core). */
+export type { Int64Mode } from "./arrow/read-values.js";
+export { Dataset, type DatasetInfo, type FromColumnsOptions } from "./dataset.js";
+export { DatasetDict } from "./dataset-dict.js";
+export { loadDatasetDictFromDisk, loadDatasetFromDisk, loadFromDisk } from "./disk/load-from-disk.js";
+export type { SaveToDiskOptions } from "./disk/save-to-disk.js";
+export * from "./errors.js";
+export * from "./features/feature-types.js";
+export { arrowSchemaOf, featuresOfSchema } from "./features/features-arrow.js";
+export { featuresFromJson, featuresToJson } from "./features/features-json.js";
+export type { Columns, DatasetFormat, FormatType } from "./format.js";
+export { numpyPermutation } from "./random/numpy-rng.js";
+export type { FilterOptions, MapFunction, MapOptions } from "./transforms/map.js";
+export type { ShuffleOptions, TrainTestSplitOptions } from "./transforms/shuffle.js";
+export type { SortOptions } from "./transforms/sort.js";

@@ -1,0 +1,174 @@
+/**
+ * A table of rows as an ordered list of segments, each a record batch that is loaded when needed: from
+ * memory, or from an IPC stream file through its lazy index. Column operations wrap segments lazily, so
+ * renaming or dropping a column of a dataset on disk reads nothing. Rows are located by binary search
+ * over the segments' starting rows; rows from several segments are put together by the gather kernel.
+ */
+import { type Data, makeData, RecordBatch, type Schema, Struct } from "apache-arrow";
+import { buildData } from "./build-data.js";
+import { gatherData, type RowPicks } from "./gather.js";
+import { IpcStreamFile } from "./ipc-stream-file.js";
+
+export interface Segment {
+  readonly numRows: number;
+  load(): RecordBatch;
+  /** The file the rows come from, when they come from one. */
+  readonly file?: string;
+}
+
+export class ArrowTable {
+  /** starts[i] is the first row of segment i; starts[segments.length] the row count. */
+  readonly starts: Float64Array;
+
+  constructor(
+    readonly schema: Schema,
+    readonly segments: readonly Segment[],
+  ) {
+    this.starts = new Float64Array(segments.length + 1);
+    for (let i = 0; i < segments.length; i++) {
+      this.starts[i + 1] = (this.starts[i] as number) + (segments[i] as Segment).numRows;
+    }
+  }
+
+  static fromBatches(schema: Schema, batches: readonly RecordBatch[]): ArrowTable {
+    return new ArrowTable(
+      schema,
+      batches
+        .filter((batch) => batch.numRows > 0)
+        .map((batch) => ({ numRows: batch.numRows, load: () => batch })),
+    );
+  }
+
+  /** Stream files, read lazily; their schemas must agree (the first one's is kept). */
+  static fromIpcFiles(paths: readonly string[]): ArrowTable {
+    const files = paths.map((path) => IpcStreamFile.open(path));
+    const segments: Segment[] = [];
+    for (const file of files) {
+      file.batchRows.forEach((numRows, index) => {
+        if (numRows > 0) segments.push({ numRows, load: () => file.readBatch(index), file: file.path });
+      });
+    }
+    return new ArrowTable((files[0] as IpcStreamFile).schema, segments);
+  }
+
+  get numRows(): number {
+    return this.starts[this.segments.length] as number;
+  }
+
+  /** The files this table reads, in order, each once. */
+  get files(): string[] {
+    return [...new Set(this.segments.flatMap((segment) => (segment.file ? [segment.file] : [])))];
+  }
+
+  /** The segment holding a row. */
+  segmentOf(row: number): number {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.starts[middle] as number) <= row) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** Rows [start, end) as a table whose segments are slices of these. */
+  slice(start: number, end: number): ArrowTable {
+    const segments: Segment[] = [];
+    if (end > start) {
+      for (let i = this.segmentOf(start); i < this.segments.length && (this.starts[i] as number) < end; i++) {
+        const segment = this.segments[i] as Segment;
+        const first = Math.max(start - (this.starts[i] as number), 0);
+        const last = Math.min(end - (this.starts[i] as number), segment.numRows);
+        if (first === 0 && last === segment.numRows) segments.push(segment);
+        else
+          segments.push({
+            numRows: last - first,
+            load: () => segment.load().slice(first, last),
+            file: segment.file,
+          });
+      }
+    }
+    return new ArrowTable(this.schema, segments);
+  }
+
+  /** This table's rows followed by others' (their schemas must hold the same columns). */
+  concat(others: readonly ArrowTable[]): ArrowTable {
+    return new ArrowTable(
+      this.schema,
+      [this, ...others].flatMap((table) => table.segments),
+    );
+  }
+
+  /** The same rows with a new schema, each batch passed through `project` when loaded. */
+  project(schema: Schema, project: (batch: RecordBatch) => RecordBatch): ArrowTable {
+    return new ArrowTable(
+      schema,
+      this.segments.map((segment) => ({
+        numRows: segment.numRows,
+        load: () => project(segment.load()),
+        file: segment.file,
+      })),
+    );
+  }
+
+  /** Rows [start, end) as one record batch: a zero-copy slice when one segment holds them all. */
+  range(start: number, end: number): RecordBatch {
+    if (end <= start) return emptyBatch(this.schema);
+    const first = this.segmentOf(start);
+    if ((this.starts[first + 1] as number) >= end) {
+      const base = this.starts[first] as number;
+      return withSchema(
+        this.schema,
+        (this.segments[first] as Segment).load().slice(start - base, end - base),
+      );
+    }
+    const rows = new Float64Array(end - start);
+    for (let i = 0; i < rows.length; i++) rows[i] = start + i;
+    return this.gather(rows);
+  }
+
+  /** The rows named (table row numbers, in the order given) as one record batch. */
+  gather(rows: ArrayLike<number>): RecordBatch {
+    const count = rows.length;
+    const picks: RowPicks = { which: new Uint32Array(count), rows: new Float64Array(count) };
+    const used = new Map<number, number>();
+    const batches: RecordBatch[] = [];
+    for (let k = 0; k < count; k++) {
+      const row = rows[k] as number;
+      const segment = this.segmentOf(row);
+      let which = used.get(segment);
+      if (which === undefined) {
+        which = batches.length;
+        used.set(segment, which);
+        batches.push((this.segments[segment] as Segment).load());
+      }
+      picks.which[k] = which;
+      picks.rows[k] = row - (this.starts[segment] as number);
+    }
+    if (batches.length === 0) return emptyBatch(this.schema);
+    const children = this.schema.fields.map((field, column) =>
+      gatherData(
+        field.type,
+        batches.map((batch) => batch.data.children[column] as Data),
+        picks,
+      ),
+    );
+    return batchOf(this.schema, children, count);
+  }
+}
+
+/** A record batch from column data. */
+export function batchOf(schema: Schema, children: Data[], length: number): RecordBatch {
+  const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children });
+  return new RecordBatch(schema, data);
+}
+
+export function emptyBatch(schema: Schema): RecordBatch {
+  const children = schema.fields.map((field) => buildData(field.type, [], field.name));
+  return batchOf(schema, children, 0);
+}
+
+function withSchema(schema: Schema, batch: RecordBatch): RecordBatch {
+  return batch.schema === schema ? batch : new RecordBatch(schema, batch.data);
+}

@@ -1,0 +1,247 @@
+/**
+ * The take kernel apache-arrow lacks: builds new Arrow data from chosen rows of one or more sources of
+ * the same type, working on the buffers (typed arrays, offsets, validity bits) rather than on row
+ * objects. Shuffles, sorts, filters and selections materialise through it (`flattenIndices`, saving a
+ * dataset with an indices mapping, reading rows through a mapping in batches).
+ *
+ * A row is named by two parallel arrays: which source (`sources[which[k]]`) and which row in it. Offsets
+ * follow apache-arrow's slicing rules: fixed-width values and offsets are already sliced, bitmaps and
+ * boolean values are not (their bit index adds `data.offset`), struct and fixed-size-list children are
+ * sliced, list children are addressed through the offsets.
+ */
+import { type Data, type DataType, type FixedSizeList, makeData, type Struct, Type } from "apache-arrow";
+import { InvalidArgumentError } from "../../core/errors.js";
+
+/** Rows to gather: `which[k]` picks the source, `rows[k]` the row within it. */
+export interface RowPicks {
+  which: Uint32Array;
+  rows: Float64Array;
+}
+
+function isValid(data: Data, row: number): boolean {
+  if (data.nullCount === 0) return true;
+  const bitmap = data.nullBitmap;
+  if (!bitmap || bitmap.length === 0) return data.typeId !== Type.Null;
+  const bit = data.offset + row;
+  return ((bitmap[bit >> 3] as number) & (1 << (bit & 7))) !== 0;
+}
+
+/** A validity bitmap for the picked rows, or undefined when every one is valid. */
+function gatherValidity(
+  sources: readonly Data[],
+  picks: RowPicks,
+): { bitmap: Uint8Array | undefined; nullCount: number } {
+  if (sources.every((source) => source.nullCount === 0)) return { bitmap: undefined, nullCount: 0 };
+  const length = picks.rows.length;
+  const bitmap = new Uint8Array(((length + 63) & ~63) >> 3);
+  let nullCount = 0;
+  for (let k = 0; k < length; k++) {
+    if (isValid(sources[picks.which[k] as number] as Data, picks.rows[k] as number)) {
+      bitmap[k >> 3] = (bitmap[k >> 3] as number) | (1 << (k & 7));
+    } else {
+      nullCount++;
+    }
+  }
+  return { bitmap: nullCount === 0 ? undefined : bitmap, nullCount };
+}
+
+/** Gathers picked rows of same-typed sources into one new Data. */
+export function gatherData(type: DataType, sources: readonly Data[], picks: RowPicks): Data {
+  const length = picks.rows.length;
+  if (type.typeId === Type.Null) return makeData({ type, length, nullCount: length } as never);
+  const { bitmap, nullCount } = gatherValidity(sources, picks);
+  const base = { type, length, nullCount, nullBitmap: bitmap };
+  switch (type.typeId) {
+    case Type.Bool:
+      return makeData({ ...base, data: gatherBits(sources, picks) } as never);
+    case Type.Int:
+    case Type.Float:
+    case Type.Date:
+    case Type.Time:
+    case Type.Timestamp:
+    case Type.Duration:
+    case Type.Decimal:
+    case Type.Interval:
+    case Type.FixedSizeBinary:
+      return makeData({ ...base, data: gatherFixedWidth(sources, picks) } as never);
+    case Type.Utf8:
+    case Type.Binary:
+    case Type.LargeUtf8:
+    case Type.LargeBinary: {
+      const { offsets, bytes } = gatherVariable(sources, picks);
+      return makeData({ ...base, valueOffsets: offsets, data: bytes } as never);
+    }
+    case Type.List:
+    case Type.LargeList: {
+      const large = type.typeId === Type.LargeList;
+      const { offsets, childPicks } = gatherListOffsets(sources, picks, large);
+      const childType = (type.children[0] as { type: DataType }).type;
+      const child = gatherData(
+        childType,
+        sources.map((source) => source.children[0] as Data),
+        childPicks,
+      );
+      return makeData({ ...base, valueOffsets: offsets, child } as never);
+    }
+    case Type.FixedSizeList: {
+      const size = (type as FixedSizeList).listSize;
+      const childPicks: RowPicks = {
+        which: new Uint32Array(length * size),
+        rows: new Float64Array(length * size),
+      };
+      for (let k = 0; k < length; k++) {
+        const row = picks.rows[k] as number;
+        for (let i = 0; i < size; i++) {
+          childPicks.which[k * size + i] = picks.which[k] as number;
+          childPicks.rows[k * size + i] = row * size + i;
+        }
+      }
+      const childType = (type.children[0] as { type: DataType }).type;
+      const child = gatherData(
+        childType,
+        sources.map((source) => source.children[0] as Data),
+        childPicks,
+      );
+      return makeData({ ...base, child } as never);
+    }
+    case Type.Struct: {
+      const children = (type as Struct).children.map((field, i) =>
+        gatherData(
+          field.type,
+          sources.map((source) => source.children[i] as Data),
+          picks,
+        ),
+      );
+      return makeData({ ...base, children } as never);
+    }
+    case Type.Dictionary: {
+      const dictionary = sources[0]?.dictionary;
+      if (sources.some((source) => source.dictionary !== dictionary)) {
+        throw new InvalidArgumentError(
+          "Rows from batches with different dictionaries cannot be gathered; cast the column first.",
+        );
+      }
+      return makeData({ ...base, data: gatherFixedWidth(sources, picks), dictionary } as never);
+    }
+    default:
+      throw new InvalidArgumentError(
+        `Arrow type ${type} cannot be reordered by wharf yet; cast the column to a plain type.`,
+      );
+  }
+}
+
+function gatherBits(sources: readonly Data[], picks: RowPicks): Uint8Array {
+  const length = picks.rows.length;
+  const out = new Uint8Array(((length + 63) & ~63) >> 3);
+  for (let k = 0; k < length; k++) {
+    const source = sources[picks.which[k] as number] as Data;
+    const bit = source.offset + (picks.rows[k] as number);
+    if (((source.values as Uint8Array)[bit >> 3] as number) & (1 << (bit & 7))) {
+      out[k >> 3] = (out[k >> 3] as number) | (1 << (k & 7));
+    }
+  }
+  return out;
+}
+
+type Typed =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+function gatherFixedWidth(sources: readonly Data[], picks: RowPicks): Typed {
+  const first = sources[0] as Data;
+  const stride = first.stride;
+  const length = picks.rows.length;
+  const ArrayType = (first.values as Typed).constructor as new (n: number) => Typed;
+  const out = new ArrayType(length * stride);
+  if (sources.length === 1) {
+    const values = first.values as Typed;
+    if (stride === 1) {
+      for (let k = 0; k < length; k++)
+        (out as Float64Array)[k] = (values as Float64Array)[picks.rows[k] as number] as number;
+      return out;
+    }
+  }
+  for (let k = 0; k < length; k++) {
+    const values = (sources[picks.which[k] as number] as Data).values as Typed;
+    const from = (picks.rows[k] as number) * stride;
+    for (let i = 0; i < stride; i++)
+      (out as Float64Array)[k * stride + i] = (values as Float64Array)[from + i] as number;
+  }
+  return out;
+}
+
+function gatherVariable(
+  sources: readonly Data[],
+  picks: RowPicks,
+): { offsets: Int32Array | BigInt64Array; bytes: Uint8Array } {
+  const length = picks.rows.length;
+  const large = (sources[0] as Data).valueOffsets instanceof BigInt64Array;
+  const starts = new Float64Array(length);
+  const sizes = new Float64Array(length);
+  let total = 0;
+  for (let k = 0; k < length; k++) {
+    const offsets = (sources[picks.which[k] as number] as Data).valueOffsets as Int32Array | BigInt64Array;
+    const row = picks.rows[k] as number;
+    const start = Number(offsets[row]);
+    starts[k] = start;
+    sizes[k] = Number(offsets[row + 1]) - start;
+    total += sizes[k] as number;
+  }
+  const bytes = new Uint8Array(total);
+  const offsets = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
+  if (!large && total > 0x7fffffff) {
+    throw new InvalidArgumentError(
+      "A string or binary column passed 2 GiB in one batch; use a smaller batch size.",
+    );
+  }
+  let at = 0;
+  for (let k = 0; k < length; k++) {
+    const values = (sources[picks.which[k] as number] as Data).values as Uint8Array;
+    const start = starts[k] as number;
+    const size = sizes[k] as number;
+    if (size > 0) bytes.set(values.subarray(start, start + size), at);
+    at += size;
+    if (large) (offsets as BigInt64Array)[k + 1] = BigInt(at);
+    else (offsets as Int32Array)[k + 1] = at;
+  }
+  return { offsets, bytes };
+}
+
+function gatherListOffsets(
+  sources: readonly Data[],
+  picks: RowPicks,
+  large: boolean,
+): { offsets: Int32Array | BigInt64Array; childPicks: RowPicks } {
+  const length = picks.rows.length;
+  let total = 0;
+  for (let k = 0; k < length; k++) {
+    const offsets = (sources[picks.which[k] as number] as Data).valueOffsets as Int32Array | BigInt64Array;
+    const row = picks.rows[k] as number;
+    total += Number(offsets[row + 1]) - Number(offsets[row]);
+  }
+  const childPicks: RowPicks = { which: new Uint32Array(total), rows: new Float64Array(total) };
+  const offsets = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
+  let at = 0;
+  for (let k = 0; k < length; k++) {
+    const which = picks.which[k] as number;
+    const sourceOffsets = (sources[which] as Data).valueOffsets as Int32Array | BigInt64Array;
+    const row = picks.rows[k] as number;
+    const end = Number(sourceOffsets[row + 1]);
+    for (let child = Number(sourceOffsets[row]); child < end; child++) {
+      childPicks.which[at] = which;
+      childPicks.rows[at] = child;
+      at++;
+    }
+    if (large) (offsets as BigInt64Array)[k + 1] = BigInt(at);
+    else (offsets as Int32Array)[k + 1] = at;
+  }
+  return { offsets, childPicks };
+}

@@ -1,0 +1,220 @@
+/**
+ * numpy's `default_rng(seed)`, as far as `datasets` uses it: SeedSequence seeding a PCG64 generator, and
+ * `permutation(n)`. Reproduced exactly so that `shuffle(seed)` and `trainTestSplit(seed)` pick the same
+ * rows in wharf as in Python. Owned by the datasets layer; called by the shuffle and split transforms.
+ *
+ * PCG64's 128-bit state is held as eight 16-bit limbs in doubles: every limb product and column sum stays
+ * below 2^53, so the arithmetic is exact without BigInt, which would be about ten times slower here.
+ */
+
+// SeedSequence's hashing constants (numpy/random/bit_generator.pyx).
+const INIT_A = 0x43b0d7e5;
+const MULT_A = 0x931e8875;
+const INIT_B = 0x8b51f9dd;
+const MULT_B = 0x58f38ded;
+const MIX_MULT_L = 0xca01f9dd;
+const MIX_MULT_R = 0x4973f715;
+const XSHIFT = 16;
+const POOL_SIZE = 4;
+
+/** PCG64's multiplier 0x2360ED051FC65DA44385DF649FCCF645, low limb first. */
+const MULTIPLIER = limbsOf([0x9fccf645, 0x4385df64, 0x1fc65da4, 0x2360ed05]);
+
+/** Splits four 32-bit words (low first) into eight 16-bit limbs (low first). */
+function limbsOf(words: readonly number[]): Float64Array {
+  const limbs = new Float64Array(8);
+  for (let i = 0; i < 4; i++) {
+    const word = words[i] ?? 0;
+    limbs[2 * i] = word & 0xffff;
+    limbs[2 * i + 1] = word >>> 16;
+  }
+  return limbs;
+}
+
+/** The entropy words numpy takes from a non-negative integer seed: its 32-bit words, low first. */
+function seedWords(seed: number | bigint): number[] {
+  let value = BigInt(seed);
+  if (value < 0n) throw new RangeError(`A seed must be a non-negative integer, got ${seed}.`);
+  const words: number[] = [];
+  do {
+    words.push(Number(value & 0xffffffffn));
+    value >>= 32n;
+  } while (value > 0n);
+  return words;
+}
+
+/** SeedSequence(seed).generate_state(wordCount) as 32-bit words. */
+function seedSequenceState(seed: number | bigint, wordCount: number): Uint32Array {
+  const entropy = seedWords(seed);
+  let hashConst = INIT_A;
+  const hashmix = (input: number): number => {
+    let value = (input ^ hashConst) >>> 0;
+    hashConst = Math.imul(hashConst, MULT_A) >>> 0;
+    value = Math.imul(value, hashConst) >>> 0;
+    return (value ^ (value >>> XSHIFT)) >>> 0;
+  };
+  const mix = (x: number, y: number): number => {
+    const result = (Math.imul(MIX_MULT_L, x) - Math.imul(MIX_MULT_R, y)) >>> 0;
+    return (result ^ (result >>> XSHIFT)) >>> 0;
+  };
+  const pool = new Uint32Array(POOL_SIZE);
+  for (let i = 0; i < POOL_SIZE; i++) pool[i] = hashmix(entropy[i] ?? 0);
+  for (let src = 0; src < POOL_SIZE; src++) {
+    for (let dst = 0; dst < POOL_SIZE; dst++) {
+      if (src !== dst) pool[dst] = mix(pool[dst] as number, hashmix(pool[src] as number));
+    }
+  }
+  for (let src = POOL_SIZE; src < entropy.length; src++) {
+    for (let dst = 0; dst < POOL_SIZE; dst++)
+      pool[dst] = mix(pool[dst] as number, hashmix(entropy[src] as number));
+  }
+  const state = new Uint32Array(wordCount);
+  let stateConst = INIT_B;
+  for (let i = 0; i < wordCount; i++) {
+    let value = ((pool[i % POOL_SIZE] as number) ^ stateConst) >>> 0;
+    stateConst = Math.imul(stateConst, MULT_B) >>> 0;
+    value = Math.imul(value, stateConst) >>> 0;
+    state[i] = (value ^ (value >>> XSHIFT)) >>> 0;
+  }
+  return state;
+}
+
+/** The PCG64 bit generator (XSL-RR output over a 128-bit LCG) with numpy's 32-bit output buffering. */
+export class Pcg64 {
+  private readonly state = new Float64Array(8);
+  private readonly increment: Float64Array;
+  private readonly product = new Float64Array(8);
+  private bufferedHalf: number | undefined;
+  /** The last 64-bit output, high and low words. */
+  private outHigh = 0;
+  private outLow = 0;
+
+  constructor(seed: number | bigint) {
+    // generate_state(4, uint64): words 0-3 make the initial state, words 4-7 the stream; each pair of
+    // 32-bit words is one little-endian uint64, and the first uint64 of a pair is the high half.
+    const words = seedSequenceState(seed, 8);
+    const initState = limbsOf([
+      words[2] as number,
+      words[3] as number,
+      words[0] as number,
+      words[1] as number,
+    ]);
+    const initSeq = limbsOf([words[6] as number, words[7] as number, words[4] as number, words[5] as number]);
+    // increment = (initSeq << 1) | 1
+    this.increment = new Float64Array(8);
+    let carry = 1;
+    for (let i = 0; i < 8; i++) {
+      const doubled = (initSeq[i] as number) * 2 + carry;
+      this.increment[i] = doubled & 0xffff;
+      carry = doubled >>> 16;
+    }
+    this.step();
+    let sumCarry = 0;
+    for (let i = 0; i < 8; i++) {
+      const sum = (this.state[i] as number) + (initState[i] as number) + sumCarry;
+      this.state[i] = sum & 0xffff;
+      sumCarry = sum >>> 16;
+    }
+    this.step();
+  }
+
+  /** state = state * MULTIPLIER + increment, mod 2^128. */
+  private step(): void {
+    const state = this.state;
+    const product = this.product;
+    let carry = 0;
+    for (let k = 0; k < 8; k++) {
+      let column = carry + (this.increment[k] as number);
+      for (let i = 0; i <= k; i++) column += (state[i] as number) * (MULTIPLIER[k - i] as number);
+      product[k] = column % 65536;
+      carry = Math.floor(column / 65536);
+    }
+    state.set(product);
+  }
+
+  /** Advances and computes the next 64-bit output into outHigh/outLow. */
+  private next64(): void {
+    this.step();
+    const s = this.state;
+    const hiHigh = ((s[7] as number) * 65536 + (s[6] as number)) >>> 0;
+    const hiLow = ((s[5] as number) * 65536 + (s[4] as number)) >>> 0;
+    const loHigh = ((s[3] as number) * 65536 + (s[2] as number)) >>> 0;
+    const loLow = ((s[1] as number) * 65536 + (s[0] as number)) >>> 0;
+    const xHigh = (hiHigh ^ loHigh) >>> 0;
+    const xLow = (hiLow ^ loLow) >>> 0;
+    const rotation = (s[7] as number) >>> 10; // the state's top six bits
+    if (rotation === 0) {
+      this.outHigh = xHigh;
+      this.outLow = xLow;
+    } else if (rotation < 32) {
+      this.outLow = ((xLow >>> rotation) | (xHigh << (32 - rotation))) >>> 0;
+      this.outHigh = ((xHigh >>> rotation) | (xLow << (32 - rotation))) >>> 0;
+    } else if (rotation === 32) {
+      this.outLow = xHigh;
+      this.outHigh = xLow;
+    } else {
+      const r = rotation - 32;
+      this.outLow = ((xHigh >>> r) | (xLow << (32 - r))) >>> 0;
+      this.outHigh = ((xLow >>> r) | (xHigh << (32 - r))) >>> 0;
+    }
+  }
+
+  /** numpy's next_uint32: the low half of a fresh 64-bit output, then its high half. */
+  nextUint32(): number {
+    if (this.bufferedHalf !== undefined) {
+      const half = this.bufferedHalf;
+      this.bufferedHalf = undefined;
+      return half;
+    }
+    this.next64();
+    this.bufferedHalf = this.outHigh;
+    return this.outLow;
+  }
+
+  /** numpy's random_interval: uniform in [0, max] by masked rejection (max below 2^32). */
+  interval(max: number): number {
+    if (max === 0) return 0;
+    let mask = max;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    mask >>>= 0;
+    let value: number;
+    do {
+      value = (this.nextUint32() & mask) >>> 0;
+    } while (value > max);
+    return value;
+  }
+}
+
+/** The largest n permutation supports: numpy switches to 64-bit draws above 2^32 - 1. */
+const MAX_PERMUTATION = 0xffffffff;
+
+/**
+ * `numpy.random.default_rng(seed).permutation(n)`: arange(n) shuffled by numpy's Fisher-Yates, which walks
+ * from the last index down and swaps each with `random_interval(i)`.
+ */
+export function numpyPermutation(seed: number | bigint, n: number): Uint32Array {
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PERMUTATION) {
+    throw new RangeError(`permutation needs an integer n between 0 and ${MAX_PERMUTATION}, got ${n}.`);
+  }
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  const rng = new Pcg64(seed);
+  for (let i = n - 1; i >= 1; i--) {
+    const j = rng.interval(i);
+    const held = out[i] as number;
+    out[i] = out[j] as number;
+    out[j] = held;
+  }
+  return out;
+}
+
+/** A fresh random seed for a transform given none, as Python draws one (a 64-bit integer). */
+export function randomSeed(): bigint {
+  const words = new Uint32Array(2);
+  crypto.getRandomValues(words);
+  return (BigInt(words[1] as number) << 32n) | BigInt(words[0] as number);
+}

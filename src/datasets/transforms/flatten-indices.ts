@@ -1,0 +1,34 @@
+/**
+ * `flattenIndices`: writes the rows of a dataset with an indices mapping in their mapped order, so
+ * reading them is sequential again. Beside file-backed data the result is a `cache-{fingerprint}.arrow`
+ * file (reused when present, as Python does); in-memory data stays in memory.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ArrowTable } from "../arrow/arrow-table.js";
+import type { Dataset } from "../dataset.js";
+import { WRITER_BATCH_SIZE, writeBatches } from "../disk/write-batches.js";
+import { updateFingerprint } from "../fingerprint.js";
+
+export async function flattenIndices(dataset: Dataset): Promise<Dataset> {
+  if (!dataset.indices) return dataset;
+  const fingerprint = updateFingerprint(dataset.fingerprint, "flattenIndices", {});
+  const files = dataset.table.files;
+  if (files.length === 0) {
+    const batches = [...dataset.recordBatches(WRITER_BATCH_SIZE)];
+    return dataset.derive({
+      table: ArrowTable.fromBatches(dataset.table.schema, batches),
+      indices: undefined,
+      fingerprint,
+    });
+  }
+  const path = cacheFilePath(files, fingerprint);
+  if (!existsSync(path))
+    await writeBatches(path, dataset.table.schema, dataset.recordBatches(WRITER_BATCH_SIZE));
+  return dataset.derive({ table: ArrowTable.fromIpcFiles([path]), indices: undefined, fingerprint });
+}
+
+/** Where Python puts a transform's result: `cache-{fingerprint}.arrow` beside the first data file. */
+export function cacheFilePath(files: readonly string[], fingerprint: string): string {
+  return join(dirname(files[0] as string), `cache-${fingerprint}.arrow`);
+}
