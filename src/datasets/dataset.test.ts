@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RecordBatch } from "apache-arrow";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTempFolders } from "../../test/support/temp-folders.js";
 import { Dataset } from "./dataset.js";
 import { DatasetDict } from "./dataset-dict.js";
 import { loadDatasetFromDisk, loadFromDisk } from "./disk/load-from-disk.js";
@@ -10,15 +10,7 @@ import { ArrowFileCorruptError, CastError, ColumnNotFoundError, Int64PrecisionEr
 import { ClassLabel, List, Value } from "./features/feature-types.js";
 import { numpyPermutation } from "./random/numpy-rng.js";
 
-const folders: string[] = [];
-function tempFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), "wharf-datasets-"));
-  folders.push(folder);
-  return folder;
-}
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+const tempFolder = useTempFolders("wharf-datasets-");
 
 const people = () =>
   Dataset.fromDict({
@@ -322,5 +314,26 @@ describe("saveToDisk / loadFromDisk", () => {
     });
     await expect(broken.saveToDisk(join(parent, "saved"))).rejects.toThrow(/disk on fire/);
     expect(readdirSync(parent)).toEqual([]);
+  });
+});
+
+describe("batched functions", () => {
+  it("get batches of 1000 rows by default, as in Python, and the whole dataset with batchSize 0", async () => {
+    const ds = Dataset.fromDict({ n: Array.from({ length: 2500 }, (_, i) => i) });
+    const sizes: number[] = [];
+    await ds.map(
+      (batch: { n: number[] }) => {
+        sizes.push(batch.n.length);
+      },
+      { batched: true },
+    );
+    expect(sizes).toEqual([1000, 1000, 500]);
+    sizes.length = 0;
+    await ds.filter((n: number[]) => n.map(() => (sizes.push(n.length), true)), {
+      batched: true,
+      batchSize: 0,
+      inputColumns: "n",
+    });
+    expect(new Set(sizes)).toEqual(new Set([2500]));
   });
 });

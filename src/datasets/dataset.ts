@@ -14,7 +14,7 @@ import type { DatasetDict } from "./dataset-dict.js";
 import { type SaveToDiskOptions, saveDatasetToDisk } from "./disk/save-to-disk.js";
 import { encodeBatch } from "./encode-batch.js";
 import { ColumnNotFoundError } from "./errors.js";
-import type { Feature, Features } from "./features/feature-types.js";
+import { ClassLabel, type Feature, type Features } from "./features/feature-types.js";
 import { arrowSchemaOf } from "./features/features-arrow.js";
 import { randomFingerprint, updateFingerprint } from "./fingerprint.js";
 import {
@@ -25,6 +25,13 @@ import {
   type FormatType,
   rowsOf,
 } from "./format.js";
+import { fromArrow, fromCsv, fromGenerator, fromJson, fromParquet, fromText } from "./readers/from-files.js";
+import type { CsvReadOptions } from "./readers/read-csv.js";
+import type { JsonReadOptions } from "./readers/read-json.js";
+import type { ParquetReadOptions } from "./readers/read-parquet.js";
+import { castDataset } from "./transforms/cast.js";
+import { concatenateDatasets } from "./transforms/concatenate.js";
+import { flattenDataset } from "./transforms/flatten.js";
 import { flattenIndices } from "./transforms/flatten-indices.js";
 import {
   type FilterOptions,
@@ -40,6 +47,8 @@ import {
   trainTestSplit,
 } from "./transforms/shuffle.js";
 import { type SortOptions, sortDataset } from "./transforms/sort.js";
+import { type ToParquetOptions, toParquet } from "./writers/to-parquet.js";
+import { type ToCsvOptions, toCsv, toJson } from "./writers/to-text.js";
 
 /** What Python keeps in `dataset_info.json` besides the features, with Python's keys. */
 export interface DatasetInfo {
@@ -103,6 +112,51 @@ export class Dataset {
       names.map((name) => [name, rows.map((row) => row[name] ?? null)]),
     );
     return Dataset.fromDict(columns, options);
+  }
+
+  /** Parquet files or globs (read row group by row group). */
+  static fromParquet(
+    paths: string | readonly string[],
+    options: FromColumnsOptions & ParquetReadOptions = {},
+  ): Promise<Dataset> {
+    return fromParquet(paths, options);
+  }
+
+  /** CSV files or globs, typed as pandas types them unless `features` says. */
+  static fromCsv(
+    paths: string | readonly string[],
+    options: FromColumnsOptions & CsvReadOptions = {},
+  ): Promise<Dataset> {
+    return fromCsv(paths, options);
+  }
+
+  /** JSON Lines or JSON array files or globs. */
+  static fromJson(
+    paths: string | readonly string[],
+    options: FromColumnsOptions & JsonReadOptions = {},
+  ): Promise<Dataset> {
+    return fromJson(paths, options);
+  }
+
+  /** Text files or globs, one `text` row per line. */
+  static fromText(
+    paths: string | readonly string[],
+    options: FromColumnsOptions & { keepLinebreaks?: boolean } = {},
+  ): Promise<Dataset> {
+    return fromText(paths, options);
+  }
+
+  /** Arrow stream files (read lazily in place) or IPC files. */
+  static fromArrow(paths: string | readonly string[], options: FromColumnsOptions = {}): Promise<Dataset> {
+    return fromArrow(paths, options);
+  }
+
+  /** Rows from a generator function, sync or async. */
+  static fromGenerator(
+    generator: () => Iterable<Record<string, unknown>> | AsyncIterable<Record<string, unknown>>,
+    options: FromColumnsOptions = {},
+  ): Promise<Dataset> {
+    return fromGenerator(generator, options);
   }
 
   /** A dataset over Arrow record batches already in memory. */
@@ -376,6 +430,21 @@ export class Dataset {
     return saveDatasetToDisk(this, path, options);
   }
 
+  /** Writes parquet; resolves to the bytes written. */
+  toParquet(path: string, options: ToParquetOptions = {}): Promise<number> {
+    return toParquet(this, path, options);
+  }
+
+  /** Writes CSV as pandas would; resolves to the bytes written. */
+  toCsv(path: string, options: ToCsvOptions = {}): Promise<number> {
+    return toCsv(this, path, options);
+  }
+
+  /** Writes JSON Lines records; resolves to the bytes written. */
+  toJson(path: string): Promise<number> {
+    return toJson(this, path);
+  }
+
   // ---- columns ------------------------------------------------------------------------------------
 
   assertColumns(names: readonly string[]): void {
@@ -456,6 +525,80 @@ export class Dataset {
       added,
       updateFingerprint(this.fingerprint, "addColumn", { name, values, feature }),
     );
+  }
+
+  /** The rows converted to new features (one per column); see `castValue` for what converts. */
+  cast(features: Features): Dataset {
+    return castDataset(this, features);
+  }
+
+  /** One column converted to a new feature. */
+  castColumn(name: string, feature: Feature): Dataset {
+    this.assertColumns([name]);
+    return castDataset(this, { ...this.features, [name]: feature });
+  }
+
+  /** Struct columns replaced by their fields, named `parent.child`. */
+  flatten(options: { maxDepth?: number } = {}): Dataset {
+    return flattenDataset(this, options.maxDepth);
+  }
+
+  /** The distinct values of a column, in the order they first appear. */
+  unique(column: string): unknown[] {
+    this.assertColumns([column]);
+    const seen = new Map<unknown, unknown>();
+    const view = this.selectColumns([column]).withFormat("python", { int64: this.format.int64 });
+    for (const batch of view.recordBatches(65_536)) {
+      for (const value of columnsOf(batch, view.format)[column] as unknown[]) {
+        const key = value instanceof Date ? `date:${value.getTime()}` : value;
+        if (!seen.has(key)) seen.set(key, value);
+      }
+    }
+    return [...seen.values()];
+  }
+
+  /** A string column turned into a ClassLabel whose names are its sorted distinct values. */
+  classEncodeColumn(column: string, options: { includeNulls?: boolean } = {}): Dataset {
+    const values = this.unique(column);
+    const names = values.filter((value): value is string => typeof value === "string").sort();
+    if (names.length !== values.filter((value) => value !== null).length) {
+      throw new InvalidArgumentError(
+        `classEncodeColumn needs a string column; "${column}" holds other values.`,
+      );
+    }
+    if (options.includeNulls && values.includes(null)) names.push("None");
+    const label = new ClassLabel({ names });
+    const encoded = this.withFormat().selectColumns([column]).toDict()[column] as (string | null)[];
+    const labels = encoded.map((value) =>
+      value === null ? (options.includeNulls ? label.str2int("None") : null) : value,
+    );
+    const rest = this.removeColumns([column]).materialise();
+    const added = rest.addColumn(column, labels, label);
+    return added.selectColumns(this.columnNames).derive({
+      fingerprint: updateFingerprint(this.fingerprint, "classEncodeColumn", { column, options }),
+    });
+  }
+
+  /** Rows grouped into batches: each new row holds `batchSize` rows' values as lists. */
+  batch(batchSize: number, options: { dropLastBatch?: boolean } = {}): Promise<Dataset> {
+    return this.map(
+      (columns: Columns) =>
+        Object.fromEntries(Object.entries(columns).map(([name, values]) => [name, [values]])),
+      {
+        batched: true,
+        batchSize,
+        dropLastBatch: options.dropLastBatch,
+        removeColumns: this.columnNames,
+      },
+    );
+  }
+
+  /** The dataset with one more row at the end. */
+  addItem(row: Record<string, unknown>): Dataset {
+    const extra = Dataset.fromList([row], { features: this.features });
+    return concatenateDatasets([this, extra]).derive({
+      fingerprint: updateFingerprint(this.fingerprint, "addItem", { row }),
+    });
   }
 
   /** The rows through the mapping, in memory, as a dataset without one. */

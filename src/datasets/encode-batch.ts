@@ -1,12 +1,13 @@
 /**
  * Columns of JavaScript values to one Arrow record batch of given (or inferred) features: what
- * `fromDict`, `fromList`, `map` and `addColumn` store. Class labels may be given as names, as in Python.
+ * `fromDict`, `fromList`, `map` and `addColumn` store. Class labels may be given as names and media as a
+ * path or bytes, as in Python.
  */
 import type { RecordBatch } from "apache-arrow";
 import { batchOf } from "./arrow/arrow-table.js";
 import { buildData } from "./arrow/build-data.js";
 import { CastError } from "./errors.js";
-import { ClassLabel, type Feature, type Features } from "./features/feature-types.js";
+import { ClassLabel, type Feature, type Features, MediaFeature } from "./features/feature-types.js";
 import { arrowSchemaOf, arrowTypeOf } from "./features/features-arrow.js";
 import { inferFeatures } from "./features/infer-features.js";
 import type { Columns } from "./format.js";
@@ -30,11 +31,13 @@ export function encodeBatch(
   const children = schema.fields.map((field) => {
     const feature = resolved[field.name] as Feature;
     const values = columns[field.name] as ArrayLike<unknown>;
-    return buildData(
-      arrowTypeOf(feature),
-      feature instanceof ClassLabel ? labelsOf(feature, values) : values,
-      field.name,
-    );
+    const prepared =
+      feature instanceof ClassLabel
+        ? labelsOf(feature, values)
+        : feature instanceof MediaFeature
+          ? mediaOf(values)
+          : values;
+    return buildData(arrowTypeOf(feature), prepared, field.name);
   });
   return { batch: batchOf(schema, children, length), features: resolved };
 }
@@ -47,6 +50,15 @@ function pickFeatures(features: Features, names: readonly string[]): Features {
     );
   }
   return Object.fromEntries(names.map((name) => [name, features[name] as Feature]));
+}
+
+/** Media given as a path or as bytes becomes Python's `{bytes, path}` reference. */
+function mediaOf(values: ArrayLike<unknown>): ArrayLike<unknown> {
+  return Array.from(values, (value) => {
+    if (typeof value === "string") return { bytes: null, path: value };
+    if (value instanceof Uint8Array) return { bytes: value, path: null };
+    return value;
+  });
 }
 
 function labelsOf(feature: ClassLabel, values: ArrayLike<unknown>): ArrayLike<unknown> {

@@ -57,3 +57,13 @@ export class ColumnNotFoundError extends WharfError {
     );
   }
 }
+
+/** A data file or pattern given to a reader that names no file. */
+export class DataFilesNotFoundError extends WharfError {
+  override readonly code = "DataFilesNotFound";
+  constructor(readonly pattern: string) {
+    super(
+      `No data file matches ${pattern}; check the path (globs use Python's rules: * stays in one folder, ** crosses them).`,
+    );
+  }
+}

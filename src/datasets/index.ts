@@ -10,6 +10,7 @@ export { arrowSchemaOf, featuresOfSchema } from "./features/features-arrow.js";
 export { featuresFromJson, featuresToJson } from "./features/features-json.js";
 export type { Columns, DatasetFormat, FormatType } from "./format.js";
 export { numpyPermutation } from "./random/numpy-rng.js";
+export { concatenateDatasets } from "./transforms/concatenate.js";
 export type { FilterOptions, MapFunction, MapOptions } from "./transforms/map.js";
 export type { ShuffleOptions, TrainTestSplitOptions } from "./transforms/shuffle.js";
 export type { SortOptions } from "./transforms/sort.js";

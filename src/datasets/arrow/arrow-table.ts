@@ -131,20 +131,24 @@ export class ArrowTable {
   /** The rows named (table row numbers, in the order given) as one record batch. */
   gather(rows: ArrayLike<number>): RecordBatch {
     const count = rows.length;
-    const picks: RowPicks = { which: new Uint32Array(count), rows: new Float64Array(count) };
-    const used = new Map<number, number>();
+    const picks: RowPicks = { which: new Uint32Array(count), rows: new Uint32Array(count) };
+    const sourceOfSegment = new Int32Array(this.segments.length).fill(-1);
     const batches: RecordBatch[] = [];
+    const starts = this.starts;
+    // Rows often come in runs from one segment: try the last one before searching.
+    let segment = 0;
     for (let k = 0; k < count; k++) {
       const row = rows[k] as number;
-      const segment = this.segmentOf(row);
-      let which = used.get(segment);
-      if (which === undefined) {
+      if (row < (starts[segment] as number) || row >= (starts[segment + 1] as number))
+        segment = this.segmentOf(row);
+      let which = sourceOfSegment[segment] as number;
+      if (which < 0) {
         which = batches.length;
-        used.set(segment, which);
+        sourceOfSegment[segment] = which;
         batches.push((this.segments[segment] as Segment).load());
       }
       picks.which[k] = which;
-      picks.rows[k] = row - (this.starts[segment] as number);
+      picks.rows[k] = row - (starts[segment] as number);
     }
     if (batches.length === 0) return emptyBatch(this.schema);
     const children = this.schema.fields.map((field, column) =>

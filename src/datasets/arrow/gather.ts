@@ -15,7 +15,7 @@ import { InvalidArgumentError } from "../../core/errors.js";
 /** Rows to gather: `which[k]` picks the source, `rows[k]` the row within it. */
 export interface RowPicks {
   which: Uint32Array;
-  rows: Float64Array;
+  rows: Uint32Array;
 }
 
 function isValid(data: Data, row: number): boolean {
@@ -87,7 +87,7 @@ export function gatherData(type: DataType, sources: readonly Data[], picks: RowP
       const size = (type as FixedSizeList).listSize;
       const childPicks: RowPicks = {
         which: new Uint32Array(length * size),
-        rows: new Float64Array(length * size),
+        rows: new Uint32Array(length * size),
       };
       for (let k = 0; k < length; k++) {
         const row = picks.rows[k] as number;
@@ -155,62 +155,134 @@ type Typed =
   | BigInt64Array
   | BigUint64Array;
 
+/**
+ * Fixed-width values copied as 32-bit words (or bytes, for narrower types): 64-bit values are never
+ * read as bigints (slow) or as doubles (whose NaN bit patterns are not guaranteed to survive). Each
+ * copier sees one array type only, which keeps its loop monomorphic.
+ */
 function gatherFixedWidth(sources: readonly Data[], picks: RowPicks): Typed {
   const first = sources[0] as Data;
-  const stride = first.stride;
+  const values = first.values as Typed;
   const length = picks.rows.length;
-  const ArrayType = (first.values as Typed).constructor as new (n: number) => Typed;
-  const out = new ArrayType(length * stride);
-  if (sources.length === 1) {
-    const values = first.values as Typed;
-    if (stride === 1) {
-      for (let k = 0; k < length; k++)
-        (out as Float64Array)[k] = (values as Float64Array)[picks.rows[k] as number] as number;
-      return out;
-    }
-  }
-  for (let k = 0; k < length; k++) {
-    const values = (sources[picks.which[k] as number] as Data).values as Typed;
-    const from = (picks.rows[k] as number) * stride;
-    for (let i = 0; i < stride; i++)
-      (out as Float64Array)[k * stride + i] = (values as Float64Array)[from + i] as number;
+  const ArrayType = values.constructor as new (n: number) => Typed;
+  const out = new ArrayType(length * first.stride);
+  const bytesPerValue = first.stride * values.BYTES_PER_ELEMENT;
+  if (bytesPerValue % 4 === 0) {
+    const sourceWords = sources.map((source) => {
+      const typed = source.values as Typed;
+      return new Uint32Array(typed.buffer, typed.byteOffset, typed.byteLength >>> 2);
+    });
+    copyWords(
+      new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2),
+      sourceWords,
+      picks,
+      bytesPerValue >>> 2,
+    );
+  } else {
+    const sourceBytes = sources.map((source) => {
+      const typed = source.values as Typed;
+      return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+    });
+    copyBytes(new Uint8Array(out.buffer, out.byteOffset, out.byteLength), sourceBytes, picks, bytesPerValue);
   }
   return out;
+}
+
+function copyWords(out: Uint32Array, sources: readonly Uint32Array[], picks: RowPicks, width: number): void {
+  const { which, rows } = picks;
+  const length = rows.length;
+  if (width === 1) {
+    for (let k = 0; k < length; k++)
+      out[k] = (sources[which[k] as number] as Uint32Array)[rows[k] as number] as number;
+  } else if (width === 2) {
+    for (let k = 0; k < length; k++) {
+      const source = sources[which[k] as number] as Uint32Array;
+      const from = (rows[k] as number) * 2;
+      out[2 * k] = source[from] as number;
+      out[2 * k + 1] = source[from + 1] as number;
+    }
+  } else {
+    for (let k = 0; k < length; k++) {
+      const source = sources[which[k] as number] as Uint32Array;
+      const from = (rows[k] as number) * width;
+      for (let i = 0; i < width; i++) out[k * width + i] = source[from + i] as number;
+    }
+  }
+}
+
+function copyBytes(out: Uint8Array, sources: readonly Uint8Array[], picks: RowPicks, width: number): void {
+  const { which, rows } = picks;
+  for (let k = 0; k < rows.length; k++) {
+    const source = sources[which[k] as number] as Uint8Array;
+    const from = (rows[k] as number) * width;
+    for (let i = 0; i < width; i++) out[k * width + i] = source[from + i] as number;
+  }
 }
 
 function gatherVariable(
   sources: readonly Data[],
   picks: RowPicks,
 ): { offsets: Int32Array | BigInt64Array; bytes: Uint8Array } {
-  const length = picks.rows.length;
-  const large = (sources[0] as Data).valueOffsets instanceof BigInt64Array;
-  const starts = new Float64Array(length);
-  const sizes = new Float64Array(length);
+  if ((sources[0] as Data).valueOffsets instanceof BigInt64Array) return gatherLargeVariable(sources, picks);
+  const { which, rows } = picks;
+  const length = rows.length;
+  const offsetsOf = sources.map((source) => source.valueOffsets as Int32Array);
+  const valuesOf = sources.map((source) => source.values as Uint8Array);
+  const offsets = new Int32Array(length + 1);
+  // Where each value starts in its source, kept from the first pass so the second reads it in order
+  // instead of reaching into the source's offsets again.
+  const starts = new Int32Array(length);
   let total = 0;
   for (let k = 0; k < length; k++) {
-    const offsets = (sources[picks.which[k] as number] as Data).valueOffsets as Int32Array | BigInt64Array;
-    const row = picks.rows[k] as number;
-    const start = Number(offsets[row]);
+    const sourceOffsets = offsetsOf[which[k] as number] as Int32Array;
+    const row = rows[k] as number;
+    const start = sourceOffsets[row] as number;
     starts[k] = start;
-    sizes[k] = Number(offsets[row + 1]) - start;
-    total += sizes[k] as number;
+    total += (sourceOffsets[row + 1] as number) - start;
+    if (total > 0x7fffffff) {
+      throw new InvalidArgumentError(
+        "A string or binary column passed 2 GiB in one batch; use a smaller batch size.",
+      );
+    }
+    offsets[k + 1] = total;
   }
   const bytes = new Uint8Array(total);
-  const offsets = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
-  if (!large && total > 0x7fffffff) {
-    throw new InvalidArgumentError(
-      "A string or binary column passed 2 GiB in one batch; use a smaller batch size.",
-    );
-  }
-  let at = 0;
   for (let k = 0; k < length; k++) {
-    const values = (sources[picks.which[k] as number] as Data).values as Uint8Array;
+    const values = valuesOf[which[k] as number] as Uint8Array;
     const start = starts[k] as number;
-    const size = sizes[k] as number;
-    if (size > 0) bytes.set(values.subarray(start, start + size), at);
-    at += size;
-    if (large) (offsets as BigInt64Array)[k + 1] = BigInt(at);
-    else (offsets as Int32Array)[k + 1] = at;
+    const at = offsets[k] as number;
+    const size = (offsets[k + 1] as number) - at;
+    // Short values are copied by hand: a subarray per row costs more than the bytes.
+    if (size > 32) bytes.set(values.subarray(start, start + size), at);
+    else for (let i = 0; i < size; i++) bytes[at + i] = values[start + i] as number;
+  }
+  return { offsets, bytes };
+}
+
+/** The same for 64-bit offsets (large_string, large_binary), which are rare enough to go through bigints. */
+function gatherLargeVariable(
+  sources: readonly Data[],
+  picks: RowPicks,
+): { offsets: BigInt64Array; bytes: Uint8Array } {
+  const { which, rows } = picks;
+  const offsets = new BigInt64Array(rows.length + 1);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const source = sources[which[k] as number] as Data;
+    const sourceOffsets = source.valueOffsets as unknown as BigInt64Array;
+    const row = rows[k] as number;
+    const start = Number(sourceOffsets[row]);
+    const end = Number(sourceOffsets[row + 1]);
+    parts.push((source.values as Uint8Array).subarray(start, end));
+    total += end - start;
+    offsets[k + 1] = BigInt(total);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
   }
   return { offsets, bytes };
 }
@@ -227,7 +299,7 @@ function gatherListOffsets(
     const row = picks.rows[k] as number;
     total += Number(offsets[row + 1]) - Number(offsets[row]);
   }
-  const childPicks: RowPicks = { which: new Uint32Array(total), rows: new Float64Array(total) };
+  const childPicks: RowPicks = { which: new Uint32Array(total), rows: new Uint32Array(total) };
   const offsets = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
   let at = 0;
   for (let k = 0; k < length; k++) {

@@ -6,12 +6,19 @@
  * proportional only to the number of batches in time.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { Message, MessageHeader, type RecordBatch, RecordBatchReader, type Schema } from "apache-arrow";
+import { type RecordBatch, RecordBatchReader, type Schema } from "apache-arrow";
 import { ArrowFileCorruptError } from "../errors.js";
+import {
+  HEADER_DICTIONARY_BATCH,
+  HEADER_RECORD_BATCH,
+  HEADER_SCHEMA,
+  type MessageFacts,
+  readMessageFacts,
+} from "./message-facts.js";
 
 const CONTINUATION = -1;
 /** Most message headers are a few hundred bytes; one read of this size usually holds the whole header. */
-const HEADER_PROBE = 4096;
+const HEADER_PROBE = 1024;
 /** The decoded-batch cache's byte budget, across all files. */
 const CACHE_BUDGET = 256 * 1024 * 1024;
 
@@ -79,29 +86,30 @@ export class IpcStreamFile {
           prefix + metadataLength <= got
             ? probe.subarray(prefix, prefix + metadataLength)
             : readExactly(fd, offset + prefix, metadataLength);
-        let message: Message;
+        let facts: MessageFacts;
         try {
-          message = Message.decode(header);
+          facts = readMessageFacts(header);
         } catch (error) {
           throw new ArrowFileCorruptError(path, `the message at byte ${offset} does not decode`, {
             cause: error,
           });
         }
-        const size = prefix + metadataLength + Number(message.bodyLength);
+        const size = prefix + metadataLength + facts.bodyLength;
         if (offset + size > fileSize) {
+          const what =
+            facts.headerType === HEADER_RECORD_BATCH ? `record batch ${spans.length}` : "a message";
           throw new ArrowFileCorruptError(
             path,
-            `${message.headerType === MessageHeader.RecordBatch ? `record batch ${spans.length}` : "a message"} ` +
-              `needs ${offset + size} bytes but the file has ${fileSize}`,
+            `${what} needs ${offset + size} bytes but the file has ${fileSize}`,
           );
         }
-        if (message.headerType === MessageHeader.Schema) {
+        if (facts.headerType === HEADER_SCHEMA) {
           schemaBytes = readExactly(fd, offset, size);
-        } else if (message.headerType === MessageHeader.DictionaryBatch) {
+        } else if (facts.headerType === HEADER_DICTIONARY_BATCH) {
           dictionaries.push(readExactly(fd, offset, size));
-        } else if (message.headerType === MessageHeader.RecordBatch) {
+        } else if (facts.headerType === HEADER_RECORD_BATCH) {
           spans.push({ start: offset, size });
-          rows.push(Number((message.header() as unknown as { length: number | bigint }).length));
+          rows.push(facts.rows);
         }
         offset += size;
       }

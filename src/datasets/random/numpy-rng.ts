@@ -17,6 +17,8 @@ const MIX_MULT_R = 0x4973f715;
 const XSHIFT = 16;
 const POOL_SIZE = 4;
 
+const INVERSE_LIMB = 1 / 65536;
+
 /** PCG64's multiplier 0x2360ED051FC65DA44385DF649FCCF645, low limb first. */
 const MULTIPLIER = limbsOf([0x9fccf645, 0x4385df64, 0x1fc65da4, 0x2360ed05]);
 
@@ -84,7 +86,10 @@ export class Pcg64 {
   private readonly state = new Float64Array(8);
   private readonly increment: Float64Array;
   private readonly product = new Float64Array(8);
-  private bufferedHalf: number | undefined;
+  // A flag and a number rather than `number | undefined`: a field that may hold undefined boxes every
+  // number stored in it, which made each draw allocate.
+  private hasBufferedHalf = false;
+  private bufferedHalf = 0;
   /** The last 64-bit output, high and low words. */
   private outHigh = 0;
   private outLow = 0;
@@ -126,8 +131,9 @@ export class Pcg64 {
     for (let k = 0; k < 8; k++) {
       let column = carry + (this.increment[k] as number);
       for (let i = 0; i <= k; i++) column += (state[i] as number) * (MULTIPLIER[k - i] as number);
-      product[k] = column % 65536;
-      carry = Math.floor(column / 65536);
+      // Scaling by a power of two is exact, and much cheaper than % or / on doubles.
+      carry = Math.floor(column * INVERSE_LIMB);
+      product[k] = column - carry * 65536;
     }
     state.set(product);
   }
@@ -161,12 +167,12 @@ export class Pcg64 {
 
   /** numpy's next_uint32: the low half of a fresh 64-bit output, then its high half. */
   nextUint32(): number {
-    if (this.bufferedHalf !== undefined) {
-      const half = this.bufferedHalf;
-      this.bufferedHalf = undefined;
-      return half;
+    if (this.hasBufferedHalf) {
+      this.hasBufferedHalf = false;
+      return this.bufferedHalf;
     }
     this.next64();
+    this.hasBufferedHalf = true;
     this.bufferedHalf = this.outHigh;
     return this.outLow;
   }

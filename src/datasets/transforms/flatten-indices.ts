@@ -10,12 +10,15 @@ import type { Dataset } from "../dataset.js";
 import { WRITER_BATCH_SIZE, writeBatches } from "../disk/write-batches.js";
 import { updateFingerprint } from "../fingerprint.js";
 
+/** Rows per gathered batch when the result stays in memory: few, large batches. */
+const IN_MEMORY_BATCH = 65_536;
+
 export async function flattenIndices(dataset: Dataset): Promise<Dataset> {
   if (!dataset.indices) return dataset;
   const fingerprint = updateFingerprint(dataset.fingerprint, "flattenIndices", {});
   const files = dataset.table.files;
   if (files.length === 0) {
-    const batches = [...dataset.recordBatches(WRITER_BATCH_SIZE)];
+    const batches = [...dataset.recordBatches(IN_MEMORY_BATCH)];
     return dataset.derive({
       table: ArrowTable.fromBatches(dataset.table.schema, batches),
       indices: undefined,

@@ -8,9 +8,10 @@
  * `withIndices`; then `fnKwargs`. It may be async.
  */
 import { existsSync } from "node:fs";
-import type { RecordBatch } from "apache-arrow";
+import type { Data, RecordBatch } from "apache-arrow";
 import { InvalidArgumentError } from "../../core/errors.js";
-import { ArrowTable } from "../arrow/arrow-table.js";
+import { ArrowTable, batchOf } from "../arrow/arrow-table.js";
+import { type Int64Mode, readValues } from "../arrow/read-values.js";
 import type { Dataset } from "../dataset.js";
 import { WRITER_BATCH_SIZE, writeBatches } from "../disk/write-batches.js";
 import { encodeBatch } from "../encode-batch.js";
@@ -52,29 +53,35 @@ export type FilterOptions = Pick<
 const asList = (value: string | readonly string[] | undefined): string[] =>
   value === undefined ? [] : typeof value === "string" ? [value] : [...value];
 
-/** Calls `fn` on each row or batch, yielding the input columns and what the function returned. */
+/**
+ * Calls `fn` on each row or batch, yielding the Arrow batch it read and what the function returned.
+ * Only the columns the function is given are decoded to JavaScript values.
+ */
 async function* applyFunction(
   dataset: Dataset,
   fn: MapFunction,
   options: MapOptions,
-): AsyncGenerator<{ input: Columns; output: unknown; start: number; length: number }> {
+): AsyncGenerator<{ batch: RecordBatch; input: Columns; output: unknown; start: number }> {
   const inputColumns = asList(options.inputColumns);
   dataset.assertColumns(inputColumns);
-  const format = { ...dataset.format, type: "python" as const, columns: undefined, transform: undefined };
-  const batchSize = options.batched
-    ? options.batchSize && options.batchSize > 0
-      ? options.batchSize
-      : Math.max(dataset.numRows, 1)
-    : WRITER_BATCH_SIZE;
+  const format = {
+    ...dataset.format,
+    type: "python" as const,
+    columns: inputColumns.length > 0 ? inputColumns : undefined,
+    outputAllColumns: false,
+    transform: undefined,
+  };
+  // Python's batch_size: 1000 by default; 0 or less (or None there) means the whole dataset at once.
+  const asked = options.batchSize ?? 1000;
+  const batchSize = options.batched ? (asked > 0 ? asked : Math.max(dataset.numRows, 1)) : WRITER_BATCH_SIZE;
   let start = 0;
   for (const batch of dataset.recordBatches(batchSize, options.batched ? options.dropLastBatch : false)) {
     const input = columnsOf(batch, format);
-    const indices = Array.from({ length: batch.numRows }, (_, i) => start + i);
     if (options.batched) {
       const args: unknown[] = inputColumns.length > 0 ? inputColumns.map((name) => input[name]) : [input];
-      if (options.withIndices) args.push(indices);
+      if (options.withIndices) args.push(Array.from({ length: batch.numRows }, (_, i) => start + i));
       if (options.fnKwargs) args.push(options.fnKwargs);
-      yield { input, output: await fn(...args), start, length: batch.numRows };
+      yield { batch, input, output: await fn(...args), start };
     } else {
       const rows = rowsOf(batch, format);
       const outputs: unknown[] = new Array(rows.length);
@@ -85,7 +92,7 @@ async function* applyFunction(
         if (options.fnKwargs) args.push(options.fnKwargs);
         outputs[i] = await fn(...args);
       }
-      yield { input, output: outputs, start, length: batch.numRows };
+      yield { batch, input, output: outputs, start };
     }
     start += batch.numRows;
   }
@@ -119,10 +126,11 @@ export async function mapDataset(dataset: Dataset, fn: MapFunction, options: Map
 
   let features: Features | undefined = options.features;
   const encoded = (async function* () {
-    for await (const { input, output, length } of applyFunction(dataset, fn, options)) {
-      const { columns, returned } = mergeOutput(input, output, length, removed, options.batched ?? false);
-      features ??= outputFeatures(dataset, columns, returned);
-      yield encodeBatch(columns, features).batch;
+    for await (const { batch, input, output } of applyFunction(dataset, fn, options)) {
+      const returned = returnedColumns(batch, input, output, options.batched ?? false, dataset.format.int64);
+      const names = outputNames(dataset.columnNames, removed, returned);
+      features ??= outputFeatures(dataset, names, returned);
+      yield combine(batch, names, returned, features);
     }
   })();
 
@@ -160,7 +168,8 @@ export async function filterDataset(
     fnKwargs: options.fnKwargs ?? null,
   });
   const kept: number[] = [];
-  for await (const { output, start, length } of applyFunction(dataset, predicate, options)) {
+  for await (const { batch, output, start } of applyFunction(dataset, predicate, options)) {
+    const length = batch.numRows;
     const verdicts = output as ArrayLike<unknown>;
     if (!verdicts || verdicts.length !== length) {
       throw new InvalidArgumentError(
@@ -172,71 +181,100 @@ export async function filterDataset(
   return dataset.withIndices(Float64Array.from(kept), fingerprint);
 }
 
-/** The input columns (minus removed ones) updated with what the function returned. */
-function mergeOutput(
+/**
+ * The columns the function returned, as full columns of the batch's length (or of the batched output's
+ * length). A row function that leaves out a column another row returned keeps that row's old value, as
+ * Python's `example.update(output)` does; a new column it leaves out is null.
+ */
+function returnedColumns(
+  batch: RecordBatch,
   input: Columns,
   output: unknown,
-  length: number,
-  removed: readonly string[],
   batched: boolean,
-): { columns: Columns; returned: Set<string> } {
-  const merged: Columns = {};
-  for (const [name, values] of Object.entries(input)) if (!removed.includes(name)) merged[name] = values;
+  int64: Int64Mode,
+): Columns {
   if (batched) {
-    if (output === undefined || output === null) return { columns: merged, returned: new Set() };
+    if (output === undefined || output === null) return {};
     if (typeof output !== "object" || Array.isArray(output)) {
       throw new InvalidArgumentError("A batched map function must return an object of columns (or nothing).");
     }
     const returned = output as Columns;
-    const lengths = new Set(Object.values(returned).map((values) => values.length));
-    const outLength = lengths.size === 0 ? length : (lengths.values().next().value as number);
-    if (lengths.size > 1)
+    if (new Set(Object.values(returned).map((values) => values.length)).size > 1) {
       throw new CastError("A batched map function returned columns of different lengths.");
-    if (outLength !== length) {
-      const stale = Object.keys(merged).filter((name) => !(name in returned));
-      if (stale.length > 0) {
-        throw new CastError(
-          `The map function turned ${length} rows into ${outLength}, so the input columns ${stale.join(", ")} cannot be kept; ` +
-            "pass them in removeColumns.",
-        );
-      }
     }
-    return { columns: { ...merged, ...returned }, returned: new Set(Object.keys(returned)) };
+    return returned;
   }
   const rows = output as unknown[];
-  const names = new Set(Object.keys(merged));
-  const returned = new Set<string>();
+  const names = new Set<string>();
   for (const row of rows) {
     if (row === undefined || row === null) continue;
-    if (typeof row !== "object" || Array.isArray(row))
+    if (typeof row !== "object" || Array.isArray(row)) {
       throw new InvalidArgumentError("A map function must return an object (or nothing).");
-    for (const name of Object.keys(row)) {
-      names.add(name);
-      returned.add(name);
     }
+    for (const name of Object.keys(row)) names.add(name);
   }
-  const out: Columns = {};
+  const columns: Columns = {};
   for (const name of names) {
-    const column = new Array<unknown>(length);
-    const original = merged[name];
-    for (let i = 0; i < length; i++) {
+    const index = batch.schema.fields.findIndex((field) => field.name === name);
+    const original =
+      input[name] ??
+      (index >= 0 ? readValues(batch.data.children[index] as Data, { int64, where: name }) : undefined);
+    const column = new Array<unknown>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as Record<string, unknown> | undefined | null;
       column[i] = row && name in row ? row[name] : original ? original[i] : null;
     }
-    out[name] = column;
+    columns[name] = column;
   }
-  return { columns: out, returned };
+  return columns;
 }
 
-/** Features of the output: the input's for columns the function did not return, inferred for the rest. */
-function outputFeatures(dataset: Dataset, columns: Columns, returned: ReadonlySet<string>): Features {
-  const fresh = Object.fromEntries(
-    Object.entries(columns).filter(([name]) => returned.has(name) || !(name in dataset.features)),
-  );
-  const inferred = inferFeatures(fresh);
+/** Python's column order: the input's (minus removed ones, updated in place), then new ones. */
+function outputNames(inputNames: readonly string[], removed: readonly string[], returned: Columns): string[] {
+  const kept = inputNames.filter((name) => !removed.includes(name) || name in returned);
+  return [...kept, ...Object.keys(returned).filter((name) => !kept.includes(name))];
+}
+
+/** Features of the output: inferred for returned columns, the input's for the rest. */
+function outputFeatures(dataset: Dataset, names: readonly string[], returned: Columns): Features {
+  const inferred = inferFeatures(returned);
   return Object.fromEntries(
-    Object.keys(columns).map((name) => [name, (inferred[name] ?? dataset.features[name]) as Feature]),
+    names.map((name) => [name, (inferred[name] ?? dataset.features[name]) as Feature]),
   );
+}
+
+/** The output batch: returned columns encoded, the others taken over from the input as Arrow data. */
+function combine(
+  batch: RecordBatch,
+  names: readonly string[],
+  returned: Columns,
+  features: Features,
+): RecordBatch {
+  const lengths = Object.values(returned).map((values) => values.length);
+  const length = lengths[0] ?? batch.numRows;
+  const stale = names.filter((name) => !(name in returned));
+  if (length !== batch.numRows && stale.length > 0) {
+    throw new CastError(
+      `The map function turned ${batch.numRows} rows into ${length}, so the input columns ${stale.join(", ")} cannot be ` +
+        "kept; pass them in removeColumns.",
+    );
+  }
+  const missing = Object.keys(returned).filter((name) => !(name in features));
+  if (missing.length > 0) {
+    throw new CastError(
+      `The map function returned column(s) ${missing.join(", ")} that its first batch did not.`,
+    );
+  }
+  const returnedFeatures = Object.fromEntries(
+    Object.keys(returned).map((name) => [name, features[name] as Feature]),
+  );
+  const encoded = encodeBatch(returned, returnedFeatures).batch;
+  const schema = arrowSchemaOf(Object.fromEntries(names.map((name) => [name, features[name] as Feature])));
+  const children = names.map((name) => {
+    const from = name in returned ? encoded : batch;
+    return from.data.children[from.schema.fields.findIndex((field) => field.name === name)] as Data;
+  });
+  return batchOf(schema, children, length);
 }
 
 async function* prepend<T>(first: T, rest: AsyncIterable<T>): AsyncGenerator<T> {

@@ -1,11 +1,20 @@
 /**
  * `sort`: a stable order over one or more columns (each ascending or descending), nulls last unless asked
  * first, as Python's `sort` (pyarrow's sort_indices) gives. The result is an indices mapping.
- * Numeric columns are compared through typed arrays; other columns through their JavaScript values.
+ *
+ * Each column becomes float64 sort keys (numbers as they are, booleans 0/1, dates as milliseconds,
+ * strings as their rank among the column's distinct values; negated when descending), then the columns
+ * are applied last to first: a stable radix sort by the key, then a stable move of the nulls (and NaNs)
+ * to the end or the start. Strings compare
+ * by UTF-16 code units, which differs from pyarrow's byte order only between surrogate pairs and
+ * characters from U+E000 up.
  */
+import { type Data, Type } from "apache-arrow";
 import { InvalidArgumentError } from "../../core/errors.js";
+import { readValues } from "../arrow/read-values.js";
 import type { Dataset } from "../dataset.js";
 import { updateFingerprint } from "../fingerprint.js";
+import { radixOrder } from "./radix-order.js";
 
 export interface SortOptions {
   /** Descending, for all columns or per column. */
@@ -13,7 +22,7 @@ export interface SortOptions {
   nullPlacement?: "at_start" | "at_end";
 }
 
-type Key = { values: ArrayLike<unknown>; nulls: Uint8Array | undefined; descending: boolean };
+const KEY_BATCH = 65_536;
 
 export function sortDataset(dataset: Dataset, columns: readonly string[], options: SortOptions): Dataset {
   dataset.assertColumns(columns);
@@ -24,52 +33,99 @@ export function sortDataset(dataset: Dataset, columns: readonly string[], option
     );
   }
   const nullsFirst = options.nullPlacement === "at_start";
-  const view = dataset.withFormat("typed", { int64: "bigint" });
-  const keys: Key[] = columns.map((name, i) => {
-    const values = view.getColumn(name);
-    let nulls: Uint8Array | undefined;
-    if (!ArrayBuffer.isView(values)) {
-      for (let row = 0; row < values.length; row++) {
-        const value = values[row];
-        if (value === null || value === undefined || (typeof value === "number" && Number.isNaN(value))) {
-          nulls ??= new Uint8Array(values.length);
-          nulls[row] = 1;
-        }
-      }
-    }
-    return { values, nulls, descending: Array.isArray(reverse) ? Boolean(reverse[i]) : Boolean(reverse) };
-  });
-  const order = Float64Array.from({ length: dataset.numRows }, (_, i) => i);
-  order.sort((a, b) => {
-    for (const key of keys) {
-      const aNull = key.nulls?.[a] === 1;
-      const bNull = key.nulls?.[b] === 1;
-      if (aNull || bNull) {
-        if (aNull && bNull) continue;
-        return (aNull ? 1 : -1) * (nullsFirst ? -1 : 1);
-      }
-      const x = key.values[a] as number | string | bigint;
-      const y = key.values[b] as number | string | bigint;
-      if (x === y) continue;
-      const ascending = compare(x, y);
-      if (ascending !== 0) return key.descending ? -ascending : ascending;
-    }
-    return a - b;
-  });
-  return dataset.withIndices(
-    order,
-    updateFingerprint(dataset.fingerprint, "sort", { columns, reverse, nullsFirst }),
-  );
+  let order: Uint32Array = new Uint32Array(dataset.numRows);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  for (let k = columns.length - 1; k >= 0; k--) {
+    const descending = Array.isArray(reverse) ? Boolean(reverse[k]) : Boolean(reverse);
+    const { keys, nulls } = sortKeys(dataset, columns[k] as string, descending);
+    order = radixOrder(order, keys);
+    if (nulls) order = moveNulls(order, nulls, nullsFirst);
+  }
+  const fingerprint = updateFingerprint(dataset.fingerprint, "sort", { columns, reverse, nullsFirst });
+  return dataset.withIndices(order, fingerprint);
 }
 
-function compare(x: unknown, y: unknown): number {
-  if (x instanceof Date && y instanceof Date) return x.getTime() - y.getTime();
-  if (typeof x === "boolean" && typeof y === "boolean") return Number(x) - Number(y);
-  if (typeof x === "string" && typeof y === "string") return x < y ? -1 : x > y ? 1 : 0;
-  if ((typeof x === "number" || typeof x === "bigint") && (typeof y === "number" || typeof y === "bigint")) {
-    return x < y ? -1 : x > y ? 1 : 0;
+/** The rows of `order` with null keys moved, in their order, to the start or the end. */
+function moveNulls(order: Uint32Array, nulls: Uint8Array, first: boolean): Uint32Array {
+  const out = new Uint32Array(order.length);
+  let nullCount = 0;
+  for (const row of order) nullCount += nulls[row] as number;
+  let valueAt = first ? nullCount : 0;
+  let nullAt = first ? 0 : order.length - nullCount;
+  for (const row of order) {
+    if (nulls[row]) out[nullAt++] = row;
+    else out[valueAt++] = row;
   }
-  throw new InvalidArgumentError(
-    "sort compares numbers, strings, booleans and dates; this column holds something else.",
-  );
+  return out;
+}
+
+/** One column as float64 keys in logical row order, and which rows are null (undefined when none). */
+function sortKeys(
+  dataset: Dataset,
+  column: string,
+  descending: boolean,
+): { keys: Float64Array; nulls?: Uint8Array } {
+  const keys = new Float64Array(dataset.numRows);
+  const view = dataset.selectColumns([column]);
+  const sign = descending ? -1 : 1;
+  let at = 0;
+  let strings: { values: (string | null)[]; start: number }[] | undefined;
+  for (const batch of view.recordBatches(KEY_BATCH)) {
+    const data = batch.data.children[0] as Data;
+    if (data.typeId === Type.Utf8 || data.typeId === Type.LargeUtf8) {
+      strings ??= [];
+      strings.push({
+        values: readValues(data, { int64: "number", where: column }) as (string | null)[],
+        start: at,
+      });
+    } else {
+      fillNumericKeys(keys, at, data, column, sign);
+    }
+    at += batch.numRows;
+  }
+  if (strings) {
+    const distinct = [
+      ...new Set(strings.flatMap((part) => part.values.filter((value): value is string => value !== null))),
+    ];
+    distinct.sort();
+    const rank = new Map(distinct.map((value, i) => [value, i]));
+    for (const part of strings) {
+      part.values.forEach((value, i) => {
+        keys[part.start + i] = value === null ? Number.NaN : sign * (rank.get(value) as number);
+      });
+    }
+  }
+  let nulls: Uint8Array | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    if (Number.isNaN(keys[i])) {
+      nulls ??= new Uint8Array(keys.length);
+      nulls[i] = 1;
+    }
+  }
+  return { keys, nulls };
+}
+
+/** Keys of a numeric, boolean or date column; nulls become NaN. */
+function fillNumericKeys(keys: Float64Array, at: number, data: Data, column: string, sign: number): void {
+  const numeric = [
+    Type.Int,
+    Type.Float,
+    Type.Date,
+    Type.Timestamp,
+    Type.Time,
+    Type.Duration,
+    Type.Bool,
+  ].includes(data.typeId);
+  if (!numeric)
+    throw new InvalidArgumentError(
+      `sort orders numbers, strings, booleans and dates; "${column}" holds ${data.type}.`,
+    );
+  const values = readValues(data, { int64: "number", where: column });
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null) keys[at + i] = Number.NaN;
+    // + 0 turns -0 into 0: the two are equal, and must tie rather than sort by sign bit.
+    else if (value instanceof Date) keys[at + i] = sign * value.getTime() + 0;
+    else keys[at + i] = sign * Number(value) + 0;
+  }
 }

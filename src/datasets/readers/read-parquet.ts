@@ -1,0 +1,55 @@
+/**
+ * Parquet files to Arrow record batches: parquet-wasm decodes one row group at a time (so a big file is
+ * never decoded all at once), apache-arrow takes the batches over through IPC. Large strings and binaries
+ * come back as the plain types, as pyarrow reads them, so features match Python's.
+ */
+import { readFile } from "node:fs/promises";
+import { type RecordBatch, RecordBatchReader, type Schema } from "apache-arrow";
+import { parquetMetadata } from "hyparquet";
+import { DataFileRowError } from "../errors.js";
+import { narrowLargeTypes } from "./narrow-large-types.js";
+
+/** Rows per record batch asked of parquet-wasm: large, so a row group comes back in few batches. */
+const PARQUET_BATCH_ROWS = 1 << 17;
+
+export interface ParquetReadOptions {
+  columns?: readonly string[];
+}
+
+export async function* readParquetBatches(
+  file: string,
+  options: ParquetReadOptions = {},
+): AsyncGenerator<{ schema: Schema; batch: RecordBatch }> {
+  // Loaded on first use: the module compiles its WebAssembly on import (see to-parquet.ts).
+  const { readParquet } = await import("parquet-wasm/node");
+  const bytes = await readFile(file);
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let rowGroups: number;
+  try {
+    rowGroups = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+      .row_groups.length;
+  } catch (error) {
+    throw new DataFileRowError(file, 0, "it is not a parquet file (its footer does not read)", {
+      cause: error,
+    });
+  }
+  for (let group = 0; group < rowGroups; group++) {
+    let ipc: Uint8Array;
+    try {
+      const table = readParquet(view, {
+        rowGroups: [group],
+        batchSize: PARQUET_BATCH_ROWS,
+        columns: options.columns ? [...options.columns] : undefined,
+      });
+      ipc = table.intoIPCStream();
+    } catch (error) {
+      throw new DataFileRowError(file, 0, `row group ${group} does not decode (${String(error)})`, {
+        cause: error,
+      });
+    }
+    for (const batch of RecordBatchReader.from(ipc)) {
+      const narrowed = narrowLargeTypes(batch);
+      yield { schema: narrowed.schema, batch: narrowed };
+    }
+  }
+}
