@@ -72,6 +72,12 @@ export interface DatasetState {
   format: DatasetFormat;
 }
 
+export interface FormatOptions {
+  columns?: readonly string[];
+  outputAllColumns?: boolean;
+  int64?: Int64Mode;
+}
+
 export interface FromColumnsOptions {
   features?: Features;
   info?: Partial<DatasetInfo>;
@@ -85,7 +91,8 @@ export class Dataset {
   readonly fingerprint: string;
   readonly info: DatasetInfo;
   readonly split: string | null;
-  readonly format: DatasetFormat;
+  /** How rows are handed out; `setFormat` changes it in place, as Python's `set_format` does. */
+  format: DatasetFormat;
 
   constructor(state: DatasetState) {
     this.table = state.table;
@@ -286,20 +293,24 @@ export class Dataset {
   // ---- format -------------------------------------------------------------------------------------
 
   /** The same rows handed out another way: `"python"` (objects), `"arrow"` or `"typed"`. */
-  withFormat(
-    type: FormatType | null = "python",
-    options: { columns?: readonly string[]; outputAllColumns?: boolean; int64?: Int64Mode } = {},
-  ): Dataset {
+  withFormat(type: FormatType | null = "python", options: FormatOptions = {}): Dataset {
+    return this.derive({ format: this.formatOf(type, options) });
+  }
+
+  /** Changes how this dataset hands out rows, in place (Python's `set_format`). */
+  setFormat(type: FormatType | null = "python", options: FormatOptions = {}): void {
+    this.format = this.formatOf(type, options);
+  }
+
+  private formatOf(type: FormatType | null, options: FormatOptions): DatasetFormat {
     if (options.columns) this.assertColumns(options.columns);
-    return this.derive({
-      format: {
-        type: type ?? "python",
-        columns: options.columns,
-        outputAllColumns: options.outputAllColumns ?? false,
-        int64: options.int64 ?? this.format.int64,
-        transform: undefined,
-      },
-    });
+    return {
+      type: type ?? "python",
+      columns: options.columns,
+      outputAllColumns: options.outputAllColumns ?? false,
+      int64: options.int64 ?? this.format.int64,
+      transform: undefined,
+    };
   }
 
   /** The same rows with `transform` applied to each batch handed out (Python's `with_transform`). */
@@ -310,8 +321,9 @@ export class Dataset {
     return this.derive({ format: { ...this.format, type: "python", columns: options.columns, transform } });
   }
 
-  resetFormat(): Dataset {
-    return this.derive({ format: DEFAULT_FORMAT });
+  /** Back to plain objects and arrays, in place (Python's `reset_format`). */
+  resetFormat(): void {
+    this.format = DEFAULT_FORMAT;
   }
 
   // ---- selecting rows -----------------------------------------------------------------------------

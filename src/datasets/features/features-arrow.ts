@@ -138,24 +138,29 @@ function featureOfArrowType(type: DataType, name: string): Feature {
 }
 
 /**
- * The features of an Arrow schema: the `huggingface` metadata's when present and its Arrow types agree
- * with the schema's (as Python prefers them), else read from the Arrow types.
+ * The features of an Arrow schema: for each column, the `huggingface` metadata's feature when the
+ * metadata has one whose Arrow type agrees with the column's (as Python prefers them), else the one read
+ * from the Arrow type.
  */
 export function featuresOfSchema(schema: Schema): Features {
-  const inferred = Object.fromEntries(schema.fields.map((field) => [field.name, featureOfArrowField(field)]));
+  const declared = declaredFeatures(schema);
+  return Object.fromEntries(
+    schema.fields.map((field) => {
+      const feature = declared?.[field.name];
+      const agrees = feature !== undefined && String(arrowTypeOf(feature)) === String(field.type);
+      return [field.name, agrees ? feature : featureOfArrowField(field)];
+    }),
+  );
+}
+
+/** The features in a schema's `huggingface` metadata, if it holds readable ones. */
+export function declaredFeatures(schema: Schema): Features | undefined {
   const metadata = schema.metadata.get(HUGGINGFACE_METADATA_KEY);
-  if (!metadata) return inferred;
-  let declared: Features;
+  if (!metadata) return undefined;
   try {
     const parsed = JSON.parse(metadata) as { info?: { features?: unknown } };
-    if (!parsed.info?.features) return inferred;
-    declared = featuresFromJson(parsed.info.features);
+    return parsed.info?.features ? featuresFromJson(parsed.info.features) : undefined;
   } catch {
-    return inferred;
+    return undefined;
   }
-  const agrees = schema.fields.every((field) => {
-    const feature = declared[field.name];
-    return feature !== undefined && String(arrowTypeOf(feature)) === String(field.type);
-  });
-  return agrees && Object.keys(declared).length === schema.fields.length ? declared : inferred;
 }

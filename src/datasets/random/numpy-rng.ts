@@ -193,6 +193,82 @@ export class Pcg64 {
     } while (value > max);
     return value;
   }
+
+  /**
+   * numpy's random_bounded_uint64 for a bound below 2^32 (Lemire's nearly divisionless method over
+   * 32-bit draws): uniform in [0, max].
+   */
+  bounded(max: number): number {
+    if (max === 0) return 0;
+    if (max === 0xffffffff) return this.nextUint32();
+    const range = max + 1;
+    let product = this.nextUint32() * range;
+    let leftover = product % 4294967296;
+    if (leftover < range) {
+      const threshold = (4294967296 - range) % range;
+      while (leftover < threshold) {
+        product = this.nextUint32() * range;
+        leftover = product % 4294967296;
+      }
+    }
+    return Math.floor(product / 4294967296);
+  }
+
+  /** `permutation(n)`, continuing this generator's stream. */
+  permutation(n: number): Uint32Array {
+    const out = new Uint32Array(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    fisherYates(out, (i) => this.interval(i));
+    return out;
+  }
+
+  /**
+   * `choice(popSize, size, replace=False)` for the small populations wharf draws from (numpy switches
+   * to a tail shuffle above 10,000 with large samples): Floyd's algorithm with numpy's open-addressing
+   * set, then the picks shuffled with bounded draws, exactly as numpy orders its draws.
+   */
+  choiceWithoutReplacement(popSize: number, size: number): number[] {
+    if (size > popSize) throw new RangeError(`Cannot take ${size} of ${popSize} without replacement.`);
+    if (popSize > 10_000 && size > Math.floor(popSize / 50)) {
+      throw new RangeError(
+        "choice without replacement from more than 10,000 values is not reproduced by wharf.",
+      );
+    }
+    let mask = Math.floor(1.2 * size);
+    for (let shift = 1; shift <= 16; shift *= 2) mask |= mask >>> shift;
+    const slots = new Float64Array(mask + 1).fill(-1);
+    const picks: number[] = new Array(size);
+    for (let j = popSize - size; j < popSize; j++) {
+      const value = this.bounded(j);
+      let at = value & mask;
+      while (slots[at] !== -1 && slots[at] !== value) at = (at + 1) & mask;
+      if (slots[at] === -1) {
+        slots[at] = value;
+        picks[j - popSize + size] = value;
+      } else {
+        at = j & mask;
+        while (slots[at] !== -1) at = (at + 1) & mask;
+        slots[at] = j;
+        picks[j - popSize + size] = j;
+      }
+    }
+    // numpy shuffles the picks with bounded draws, not the masked ones permutation uses.
+    fisherYates(picks, (i) => this.bounded(i));
+    return picks;
+  }
+}
+
+/** numpy's shuffle: from the last index down, each swapped with a draw in [0, i]. */
+function fisherYates(
+  values: { [index: number]: number; length: number },
+  draw: (max: number) => number,
+): void {
+  for (let i = values.length - 1; i >= 1; i--) {
+    const j = draw(i);
+    const held = values[i] as number;
+    values[i] = values[j] as number;
+    values[j] = held;
+  }
 }
 
 /** The largest n permutation supports: numpy switches to 64-bit draws above 2^32 - 1. */
@@ -206,16 +282,7 @@ export function numpyPermutation(seed: number | bigint, n: number): Uint32Array 
   if (!Number.isInteger(n) || n < 0 || n > MAX_PERMUTATION) {
     throw new RangeError(`permutation needs an integer n between 0 and ${MAX_PERMUTATION}, got ${n}.`);
   }
-  const out = new Uint32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  const rng = new Pcg64(seed);
-  for (let i = n - 1; i >= 1; i--) {
-    const j = rng.interval(i);
-    const held = out[i] as number;
-    out[i] = out[j] as number;
-    out[j] = held;
-  }
-  return out;
+  return new Pcg64(seed).permutation(n);
 }
 
 /** A fresh random seed for a transform given none, as Python draws one (a 64-bit integer). */

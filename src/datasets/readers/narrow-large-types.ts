@@ -1,6 +1,7 @@
 /**
  * large_string and large_binary columns narrowed to string and binary (64-bit offsets to 32-bit), as
- * pyarrow reads parquet and JSON. A column past 2 GiB in one batch keeps its large type.
+ * pyarrow reads parquet that carries no Arrow schema (parquet-wasm reads every string as large). A
+ * column the file's `huggingface` features declare large, or past 2 GiB in one batch, stays large.
  */
 import {
   Binary,
@@ -14,10 +15,16 @@ import {
   Type,
   Utf8,
 } from "apache-arrow";
+import { arrowTypeOf, declaredFeatures } from "../features/features-arrow.js";
 
 export function narrowLargeTypes(batch: RecordBatch): RecordBatch {
   if (!batch.schema.fields.some((field) => isLarge(field.type))) return batch;
-  const children = batch.data.children.map((child) => narrow(child as Data));
+  const declared = declaredFeatures(batch.schema);
+  const children = batch.data.children.map((child, i) => {
+    const feature = declared?.[(batch.schema.fields[i] as Field).name];
+    const declaredLarge = feature !== undefined && isLarge(arrowTypeOf(feature));
+    return declaredLarge ? (child as Data) : narrow(child as Data);
+  });
   const fields = batch.schema.fields.map(
     (field, i) => new Field(field.name, (children[i] as Data).type, field.nullable, field.metadata),
   );

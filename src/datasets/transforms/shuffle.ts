@@ -5,8 +5,10 @@
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { Dataset } from "../dataset.js";
 import { DatasetDict } from "../dataset-dict.js";
+import { ClassLabel } from "../features/feature-types.js";
 import { updateFingerprint } from "../fingerprint.js";
-import { numpyPermutation, randomSeed } from "../random/numpy-rng.js";
+import { numpyPermutation, Pcg64, randomSeed } from "../random/numpy-rng.js";
+import { stratifiedSplit } from "./stratify.js";
 
 export interface ShuffleOptions {
   /** numpy seed; a random one when left out. */
@@ -21,6 +23,8 @@ export interface TrainTestSplitOptions {
   /** Shuffle before splitting (default true). */
   shuffle?: boolean;
   seed?: number | bigint;
+  /** A ClassLabel column whose class proportions both splits keep, drawn exactly as Python draws them. */
+  stratifyByColumn?: string;
 }
 
 export function shuffleDataset(dataset: Dataset, options: ShuffleOptions): Dataset {
@@ -71,10 +75,26 @@ export function trainTestSplit(dataset: Dataset, options: TrainTestSplitOptions)
   const { nTrain, nTest } = splitSizes(n, options.testSize, options.trainSize);
   const shuffle = options.shuffle ?? true;
   const seed = shuffle ? (options.seed ?? randomSeed()) : undefined;
-  const args = { nTrain, nTest, shuffle, seed };
-  let trainRows: Float64Array;
-  let testRows: Float64Array;
-  if (seed === undefined) {
+  const args = { nTrain, nTest, shuffle, seed, stratify: options.stratifyByColumn ?? null };
+  let trainRows: Float64Array | Uint32Array;
+  let testRows: Float64Array | Uint32Array;
+  if (options.stratifyByColumn !== undefined) {
+    const column = options.stratifyByColumn;
+    dataset.assertColumns([column]);
+    if (!(dataset.features[column] instanceof ClassLabel)) {
+      throw new InvalidArgumentError(
+        `stratifyByColumn needs a ClassLabel column; "${column}" is not one (see classEncodeColumn).`,
+      );
+    }
+    if (!shuffle) throw new InvalidArgumentError("A stratified split is always shuffled; leave shuffle on.");
+    const labels = dataset.withFormat("typed").getColumn(column) as ArrayLike<number>;
+    ({ train: trainRows, test: testRows } = stratifiedSplit(
+      labels,
+      nTrain,
+      nTest,
+      new Pcg64(seed as number | bigint),
+    ));
+  } else if (seed === undefined) {
     trainRows = Float64Array.from({ length: nTrain }, (_, i) => i);
     testRows = Float64Array.from({ length: nTest }, (_, i) => nTrain + i);
   } else {
