@@ -6,7 +6,7 @@
  *
  * Heavy transforms live beside this file (`transforms/`), disk formats in `disk/`.
  */
-import type { Data, RecordBatch, Schema } from "apache-arrow";
+import { type Data, RecordBatch, type Schema } from "apache-arrow";
 import { InvalidArgumentError } from "../core/errors.js";
 import { ArrowTable, batchOf } from "./arrow/arrow-table.js";
 import type { Int64Mode } from "./arrow/read-values.js";
@@ -277,6 +277,25 @@ export class Dataset {
       const end = Math.min(start + batchSize, this.numRows);
       if (dropLastBatch && end - start < batchSize) break;
       yield this.recordBatch(start, end);
+    }
+  }
+
+  /**
+   * All rows as record batches of at most `maxRows`, in order, following how the data is stored: without
+   * a mapping, each batch is a zero-copy slice of one stored batch (sizes vary); with one, rows are
+   * gathered. For work that needs every row but no particular batch size (writing, sorting keys).
+   */
+  *storedBatches(maxRows: number): Generator<RecordBatch> {
+    if (this.indices) {
+      yield* this.recordBatches(maxRows);
+      return;
+    }
+    for (const segment of this.table.segments) {
+      const batch = segment.load();
+      for (let start = 0; start < batch.numRows; start += maxRows) {
+        const slice = batch.slice(start, Math.min(start + maxRows, batch.numRows));
+        yield slice.schema === this.table.schema ? slice : new RecordBatch(this.table.schema, slice.data);
+      }
     }
   }
 
@@ -560,7 +579,7 @@ export class Dataset {
     this.assertColumns([column]);
     const seen = new Map<unknown, unknown>();
     const view = this.selectColumns([column]).withFormat("python", { int64: this.format.int64 });
-    for (const batch of view.recordBatches(65_536)) {
+    for (const batch of view.storedBatches(65_536)) {
       for (const value of columnsOf(batch, view.format)[column] as unknown[]) {
         const key = value instanceof Date ? `date:${value.getTime()}` : value;
         if (!seen.has(key)) seen.set(key, value);

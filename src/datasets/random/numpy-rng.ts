@@ -19,9 +19,6 @@ const POOL_SIZE = 4;
 
 const INVERSE_LIMB = 1 / 65536;
 
-/** PCG64's multiplier 0x2360ED051FC65DA44385DF649FCCF645, low limb first. */
-const MULTIPLIER = limbsOf([0x9fccf645, 0x4385df64, 0x1fc65da4, 0x2360ed05]);
-
 /** Splits four 32-bit words (low first) into eight 16-bit limbs (low first). */
 function limbsOf(words: readonly number[]): Float64Array {
   const limbs = new Float64Array(8);
@@ -85,7 +82,6 @@ function seedSequenceState(seed: number | bigint, wordCount: number): Uint32Arra
 export class Pcg64 {
   private readonly state = new Float64Array(8);
   private readonly increment: Float64Array;
-  private readonly product = new Float64Array(8);
   // A flag and a number rather than `number | undefined`: a field that may hold undefined boxes every
   // number stored in it, which made each draw allocate.
   private hasBufferedHalf = false;
@@ -123,19 +119,67 @@ export class Pcg64 {
     this.step();
   }
 
-  /** state = state * MULTIPLIER + increment, mod 2^128. */
+  /**
+   * state = state * 0x2360ED051FC65DA44385DF649FCCF645 + increment, mod 2^128, written out column by
+   * column with the multiplier's 16-bit limbs (low first: 63045, 40908, 57188, 17285, 23972, 8134, 60677,
+   * 9056) as literals (this is the generator's hot loop: about three times faster than the loops).
+   */
   private step(): void {
-    const state = this.state;
-    const product = this.product;
-    let carry = 0;
-    for (let k = 0; k < 8; k++) {
-      let column = carry + (this.increment[k] as number);
-      for (let i = 0; i <= k; i++) column += (state[i] as number) * (MULTIPLIER[k - i] as number);
-      // Scaling by a power of two is exact, and much cheaper than % or / on doubles.
-      carry = Math.floor(column * INVERSE_LIMB);
-      product[k] = column - carry * 65536;
-    }
-    state.set(product);
+    const s = this.state;
+    const inc = this.increment;
+    const s0 = s[0] as number;
+    const s1 = s[1] as number;
+    const s2 = s[2] as number;
+    const s3 = s[3] as number;
+    const s4 = s[4] as number;
+    const s5 = s[5] as number;
+    const s6 = s[6] as number;
+    const s7 = s[7] as number;
+    let column: number;
+    let carry: number;
+    column = (inc[0] as number) + s0 * 63045;
+    carry = Math.floor(column * INVERSE_LIMB);
+    s[0] = column - carry * 65536;
+    column = carry + (inc[1] as number) + s0 * 40908 + s1 * 63045;
+    carry = Math.floor(column * INVERSE_LIMB);
+    s[1] = column - carry * 65536;
+    column = carry + (inc[2] as number) + s0 * 57188 + s1 * 40908 + s2 * 63045;
+    carry = Math.floor(column * INVERSE_LIMB);
+    s[2] = column - carry * 65536;
+    column = carry + (inc[3] as number) + s0 * 17285 + s1 * 57188 + s2 * 40908 + s3 * 63045;
+    carry = Math.floor(column * INVERSE_LIMB);
+    s[3] = column - carry * 65536;
+    column = carry + (inc[4] as number) + s0 * 23972 + s1 * 17285 + s2 * 57188 + s3 * 40908 + s4 * 63045;
+    carry = Math.floor(column * INVERSE_LIMB);
+    s[4] = column - carry * 65536;
+    column =
+      carry + (inc[5] as number) + s0 * 8134 + s1 * 23972 + s2 * 17285 + s3 * 57188 + s4 * 40908 + s5 * 63045;
+    carry = Math.floor(column * INVERSE_LIMB);
+    s[5] = column - carry * 65536;
+    column =
+      carry +
+      (inc[6] as number) +
+      s0 * 60677 +
+      s1 * 8134 +
+      s2 * 23972 +
+      s3 * 17285 +
+      s4 * 57188 +
+      s5 * 40908 +
+      s6 * 63045;
+    carry = Math.floor(column * INVERSE_LIMB);
+    s[6] = column - carry * 65536;
+    column =
+      carry +
+      (inc[7] as number) +
+      s0 * 9056 +
+      s1 * 60677 +
+      s2 * 8134 +
+      s3 * 23972 +
+      s4 * 17285 +
+      s5 * 57188 +
+      s6 * 40908 +
+      s7 * 63045;
+    s[7] = column - Math.floor(column * INVERSE_LIMB) * 65536;
   }
 
   /** Advances and computes the next 64-bit output into outHigh/outLow. */

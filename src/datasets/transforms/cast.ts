@@ -37,7 +37,7 @@ export function castDataset(dataset: Dataset, features: Features): Dataset {
   const batches = [];
   const format = { ...DEFAULT_FORMAT, int64: "bigint" as const };
   let start = 0;
-  for (const batch of dataset.recordBatches(CAST_BATCH)) {
+  for (const batch of dataset.storedBatches(CAST_BATCH)) {
     const columns = columnsOf(batch, format);
     const converted: Columns = {};
     for (const name of dataset.columnNames) {

@@ -7,8 +7,13 @@
 
 const DIGITS = 1 << 16;
 
+/** Integer keys spanning at most this many values are ordered by one counting pass instead. */
+const COUNTING_RANGE = 1 << 20;
+
 /** Reorders `order` (row numbers) stably by `keys[row]`, ascending. */
 export function radixOrder(order: Uint32Array, keys: Float64Array): Uint32Array {
+  const counted = countingOrder(order, keys);
+  if (counted) return counted;
   const n = order.length;
   const bits = new Uint32Array(keys.buffer, keys.byteOffset, keys.length * 2);
   let hi = new Uint32Array(n);
@@ -59,4 +64,36 @@ export function radixOrder(order: Uint32Array, keys: Float64Array): Uint32Array 
     [lo, nextLo] = [nextLo, lo];
   }
   return rows;
+}
+
+/**
+ * A stable counting sort for integer keys within a small range (the common case of an int column, or
+ * string ranks): one histogram and one scatter. Undefined when the keys do not qualify (NaN included).
+ */
+function countingOrder(order: Uint32Array, keys: Float64Array): Uint32Array | undefined {
+  const n = order.length;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const key = keys[order[i] as number] as number;
+    if (!Number.isInteger(key)) return undefined;
+    if (key < min) min = key;
+    if (key > max) max = key;
+    if (max - min >= COUNTING_RANGE) return undefined;
+  }
+  const counts = new Uint32Array(max - min + 2);
+  for (let i = 0; i < n; i++) {
+    const slot = (keys[order[i] as number] as number) - min + 1;
+    counts[slot] = (counts[slot] as number) + 1;
+  }
+  for (let d = 1; d < counts.length; d++) counts[d] = (counts[d] as number) + (counts[d - 1] as number);
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = order[i] as number;
+    const slot = (keys[row] as number) - min;
+    const at = counts[slot] as number;
+    counts[slot] = at + 1;
+    out[at] = row;
+  }
+  return out;
 }

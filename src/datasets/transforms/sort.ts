@@ -70,7 +70,7 @@ function sortKeys(
   const sign = descending ? -1 : 1;
   let at = 0;
   let strings: { values: (string | null)[]; start: number }[] | undefined;
-  for (const batch of view.recordBatches(KEY_BATCH)) {
+  for (const batch of view.storedBatches(KEY_BATCH)) {
     const data = batch.data.children[0] as Data;
     if (data.typeId === Type.Utf8 || data.typeId === Type.LargeUtf8) {
       strings ??= [];
@@ -105,7 +105,11 @@ function sortKeys(
   return { keys, nulls };
 }
 
-/** Keys of a numeric, boolean or date column; nulls become NaN. */
+/**
+ * Keys of a numeric, boolean, date or time column; nulls become NaN. Dates and times are ordered by
+ * their stored values (one unit per column), and numbers are read straight from the buffers where they
+ * can be: 64-bit integers from their two 32-bit words, anything unusual through `readValues`.
+ */
 function fillNumericKeys(keys: Float64Array, at: number, data: Data, column: string, sign: number): void {
   const numeric = [
     Type.Int,
@@ -116,16 +120,39 @@ function fillNumericKeys(keys: Float64Array, at: number, data: Data, column: str
     Type.Duration,
     Type.Bool,
   ].includes(data.typeId);
-  if (!numeric)
+  if (!numeric) {
     throw new InvalidArgumentError(
       `sort orders numbers, strings, booleans and dates; "${column}" holds ${data.type}.`,
     );
-  const values = readValues(data, { int64: "number", where: column });
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (value === null) keys[at + i] = Number.NaN;
-    // + 0 turns -0 into 0: the two are equal, and must tie rather than sort by sign bit.
-    else if (value instanceof Date) keys[at + i] = sign * value.getTime() + 0;
-    else keys[at + i] = sign * Number(value) + 0;
+  }
+  const values = data.values as unknown;
+  const length = data.length;
+  const halfFloat =
+    data.typeId === Type.Float && (data.type as unknown as { precision: number }).precision === 0;
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    const words = new Int32Array(values.buffer, values.byteOffset, length * 2);
+    const signed = values instanceof BigInt64Array;
+    for (let i = 0; i < length; i++) {
+      const high = words[2 * i + 1] as number;
+      const low = (words[2 * i] as number) >>> 0;
+      // Exact below 2^53; beyond, the double rounds, which can only tie values closer than its precision.
+      keys[at + i] = sign * ((signed ? high : high >>> 0) * 4294967296 + low) + 0;
+    }
+  } else if (ArrayBuffer.isView(values) && data.typeId !== Type.Bool && !halfFloat) {
+    const typed = values as unknown as ArrayLike<number>;
+    for (let i = 0; i < length; i++) keys[at + i] = sign * (typed[i] as number) + 0;
+  } else {
+    const decoded = readValues(data, { int64: "number", where: column });
+    for (let i = 0; i < length; i++) {
+      const value = decoded[i];
+      keys[at + i] = value instanceof Date ? sign * value.getTime() + 0 : sign * Number(value) + 0;
+    }
+  }
+  const bitmap = data.nullBitmap;
+  if (data.nullCount > 0 && bitmap) {
+    for (let i = 0; i < length; i++) {
+      const bit = data.offset + i;
+      if ((((bitmap[bit >> 3] as number) >> (bit & 7)) & 1) === 0) keys[at + i] = Number.NaN;
+    }
   }
 }

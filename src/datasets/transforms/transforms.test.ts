@@ -113,4 +113,23 @@ describe("sort on many rows", () => {
       .map((row) => row.i);
     expect(ds.sort(["v", "w"], { reverse: [true, false] }).getColumn("i")).toEqual(reference);
   });
+
+  it("orders int64 columns with negatives, nulls and values far apart", () => {
+    const values = [5, null, -3, 2 ** 40, 5, -(2 ** 40), 0, null, -3];
+    const ds = Dataset.fromDict({ v: values }, { features: { v: new Value("int64") } });
+    expect(ds.sort("v").getColumn("v")).toEqual([-(2 ** 40), -3, -3, 0, 5, 5, 2 ** 40, null, null]);
+    expect(ds.sort("v", { reverse: true, nullPlacement: "at_start" }).getColumn("v")).toEqual([
+      null,
+      null,
+      2 ** 40,
+      5,
+      5,
+      0,
+      -3,
+      -3,
+      -(2 ** 40),
+    ]);
+    const small = Dataset.fromDict({ v: [3, 1, 2, 1, 3] }, { features: { v: new Value("uint8") } });
+    expect(small.sort("v").indices).toEqual(new Uint32Array([1, 3, 2, 0, 4]));
+  });
 });

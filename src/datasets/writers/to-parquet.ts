@@ -24,15 +24,19 @@ export async function toParquet(
   const schema = arrowSchemaOf(dataset.features);
   const writer = new RecordBatchStreamWriter();
   writer.reset(undefined, schema);
-  for (const batch of dataset.recordBatches(options.rowGroupSize ?? DEFAULT_ROW_GROUP)) writer.write(batch);
+  for (const batch of dataset.storedBatches(options.rowGroupSize ?? DEFAULT_ROW_GROUP)) writer.write(batch);
   writer.finish();
   const ipc = writer.toUint8Array(true);
   // Loaded on first use: the module compiles its WebAssembly on import, which costs every process that
   // only opens datasets about 20 MB.
-  const { Compression, Table, WriterPropertiesBuilder, writeParquet } = await import("parquet-wasm/node");
+  const { Compression, EnabledStatistics, Table, WriterPropertiesBuilder, writeParquet } = await import(
+    "parquet-wasm/node"
+  );
   const table = Table.fromIPCStream(ipc);
   const properties = new WriterPropertiesBuilder()
     .setCompression(Compression.SNAPPY)
+    // Column-chunk statistics without a page index, as pyarrow writes by default.
+    .setStatisticsEnabled(EnabledStatistics.Chunk)
     .setMaxRowGroupSize(options.rowGroupSize ?? DEFAULT_ROW_GROUP)
     .build();
   const bytes = writeParquet(table, properties);

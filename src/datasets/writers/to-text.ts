@@ -74,7 +74,7 @@ async function writeLines(
   try {
     // bigints keep int64 values exact in the text; they print as plain digits.
     const format = { ...DEFAULT_FORMAT, int64: "bigint" as const };
-    for (const batch of dataset.recordBatches(BATCH_ROWS)) {
+    for (const batch of dataset.storedBatches(BATCH_ROWS)) {
       if (!out.write(render(rowsOf(batch, format)))) await once(out, "drain");
     }
     out.end();
