@@ -67,3 +67,34 @@ export class DataFilesNotFoundError extends WharfError {
     );
   }
 }
+
+/** A dataset card (README.md) whose YAML header does not parse or holds configs that make no sense. */
+export class DatasetCardError extends WharfError {
+  override readonly code = "DatasetCard";
+}
+
+/** A config asked for that the dataset does not define. */
+export class ConfigNotFoundError extends WharfError {
+  override readonly code = "ConfigNotFound";
+  constructor(
+    readonly config: string | undefined,
+    readonly available: readonly string[],
+  ) {
+    super(
+      config === undefined
+        ? `Config name is missing: this dataset has several configs (${available.join(", ")}); pass one as name.`
+        : `There is no config "${config}"; the dataset's configs are ${available.join(", ")}.`,
+    );
+  }
+}
+
+/** A split asked for that the dataset does not have. */
+export class SplitNotFoundError extends WharfError {
+  override readonly code = "SplitNotFound";
+  constructor(
+    readonly split: string,
+    readonly available: readonly string[],
+  ) {
+    super(`There is no split "${split}"; the splits are ${available.join(", ")}.`);
+  }
+}

@@ -1,4 +1,4 @@
-/** wharf/datasets: the port of Python `datasets` (issue #6: the in-memory and on-disk core). */
+/** wharf/datasets: the port of Python `datasets` (issue #6: the in-memory and on-disk core; #7: loading). */
 export type { Int64Mode } from "./arrow/read-values.js";
 export { Dataset, type DatasetInfo, type FromColumnsOptions } from "./dataset.js";
 export { DatasetDict } from "./dataset-dict.js";
@@ -9,6 +9,16 @@ export * from "./features/feature-types.js";
 export { arrowSchemaOf, featuresOfSchema } from "./features/features-arrow.js";
 export { featuresFromJson, featuresToJson } from "./features/features-json.js";
 export type { Columns, DatasetFormat, FormatType } from "./format.js";
+export {
+  type DataFilesSpec,
+  defaultDataFiles,
+  inferBuilder,
+  resolveDataFiles,
+  type SplitFiles,
+} from "./load/data-files.js";
+export { type CardConfig, chooseConfig, type DatasetCard, parseDatasetCard } from "./load/dataset-card.js";
+export { type DownloadMode, type LoadDatasetOptions, loadDataset } from "./load/load-dataset.js";
+export { parseSplitString, type SplitSlice, sliceRows } from "./load/split-string.js";
 export { numpyPermutation } from "./random/numpy-rng.js";
 export { concatenateDatasets } from "./transforms/concatenate.js";
 export type { FilterOptions, MapFunction, MapOptions } from "./transforms/map.js";

@@ -22,8 +22,18 @@ describe("default data files, as Python finds them", () => {
 
   it("reads split keywords from folder names before file names", () => {
     expect(
-      defaultDataFiles(["training/a.jsonl", "training/b.jsonl", "dev/c.jsonl", "eval_set/d.jsonl", "test.jsonl"]),
-    ).toEqual({ train: ["training/a.jsonl", "training/b.jsonl"], validation: ["dev/c.jsonl"], test: ["eval_set/d.jsonl"] });
+      defaultDataFiles([
+        "training/a.jsonl",
+        "training/b.jsonl",
+        "dev/c.jsonl",
+        "eval_set/d.jsonl",
+        "test.jsonl",
+      ]),
+    ).toEqual({
+      train: ["training/a.jsonl", "training/b.jsonl"],
+      validation: ["dev/c.jsonl"],
+      test: ["eval_set/d.jsonl"],
+    });
     expect(defaultDataFiles(["my_train.csv", "valid.csv", "test-2.csv", "notes.csv"])).toEqual({
       train: ["my_train.csv"],
       validation: ["valid.csv"],
@@ -51,12 +61,26 @@ describe("default data files, as Python finds them", () => {
 describe("given data files", () => {
   it("takes every form Python takes", () => {
     expect(normaliseDataFiles("data/*.csv")).toEqual({ train: ["data/*.csv"] });
-    expect(normaliseDataFiles({ train: "a.csv", test: ["b.csv", "c.csv"] })).toEqual({ train: ["a.csv"], test: ["b.csv", "c.csv"] });
-    expect(normaliseDataFiles([{ split: "train", path: "data/train-*" }])).toEqual({ train: ["data/train-*"] });
-    expect(() => normaliseDataFiles([{ split: "a", path: "x" }, { split: "a", path: "y" }])).toThrow(/twice/);
+    expect(normaliseDataFiles({ train: "a.csv", test: ["b.csv", "c.csv"] })).toEqual({
+      train: ["a.csv"],
+      test: ["b.csv", "c.csv"],
+    });
+    expect(normaliseDataFiles([{ split: "train", path: "data/train-*" }])).toEqual({
+      train: ["data/train-*"],
+    });
+    expect(() =>
+      normaliseDataFiles([
+        { split: "a", path: "x" },
+        { split: "a", path: "y" },
+      ]),
+    ).toThrow(/twice/);
     const paths = ["data/train-00000-of-00001.parquet", "data/x/deep.parquet", "README.md"];
-    expect(resolveDataFiles(paths, [{ split: "train", path: "data/train-*" }])).toEqual({ train: ["data/train-00000-of-00001.parquet"] });
-    expect(resolveDataFiles(paths, "data/**")).toEqual({ train: ["data/train-00000-of-00001.parquet", "data/x/deep.parquet"] });
+    expect(resolveDataFiles(paths, [{ split: "train", path: "data/train-*" }])).toEqual({
+      train: ["data/train-00000-of-00001.parquet"],
+    });
+    expect(resolveDataFiles(paths, "data/**")).toEqual({
+      train: ["data/train-00000-of-00001.parquet", "data/x/deep.parquet"],
+    });
     expect(() => resolveDataFiles(paths, { test: "nothing/*" })).toThrow(/nothing\/\*/);
   });
 });
@@ -66,7 +90,10 @@ describe("builder inference", () => {
     expect(inferBuilder(["a.parquet", "b.csv"])).toEqual({ builder: "parquet", options: {} });
     expect(inferBuilder(["a.json.gz", "b.jsonl", "c.jsonl"])).toEqual({ builder: "json", options: {} });
     expect(inferBuilder(["x.tsv"])).toEqual({ builder: "csv", options: { sep: "\t" } });
-    expect(inferBuilder(["cats/1.png", "cats/2.png", "metadata.csv"])).toEqual({ builder: "imagefolder", options: {} });
+    expect(inferBuilder(["cats/1.png", "cats/2.png", "metadata.csv"])).toEqual({
+      builder: "imagefolder",
+      options: {},
+    });
     expect(inferBuilder(["a.csv", "b.csv", "c.txt"])).toEqual({ builder: "csv", options: {} });
     expect(inferBuilder(["model.py"])).toBeUndefined();
   });

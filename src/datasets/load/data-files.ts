@@ -8,10 +8,15 @@
  * `data/{split}-NNNNN-of-NNNNN` names, `.eval` logs, split keywords in folder names, split keywords in
  * file names, then everything as `train`.
  */
-import { globMatch } from "../../core/glob/python-glob.js";
-import { InvalidArgumentError } from "../../core/errors.js";
 
-export type DataFilesSpec = string | readonly string[] | Record<string, string | readonly string[]> | readonly { split: string; path: string | readonly string[] }[];
+import { InvalidArgumentError } from "../../core/errors.js";
+import { globMatch } from "../../core/glob/python-glob.js";
+
+export type DataFilesSpec =
+  | string
+  | readonly string[]
+  | Record<string, string | readonly string[]>
+  | readonly { split: string; path: string | readonly string[] }[];
 
 /** Split name to the files in it, in a stable order. */
 export type SplitFiles = Record<string, string[]>;
@@ -22,7 +27,12 @@ const SPLIT_KEYWORDS: Record<string, readonly string[]> = {
   test: ["test", "testing", "eval", "evaluation"],
 };
 const SEPARATORS = "[-._ 0-9]";
-const IN_DIR_NAME = ["**/{k}/**", `**/{k}${SEPARATORS}*/**`, `**/*${SEPARATORS}{k}/**`, `**/*${SEPARATORS}{k}${SEPARATORS}*/**`];
+const IN_DIR_NAME = [
+  "**/{k}/**",
+  `**/{k}${SEPARATORS}*/**`,
+  `**/*${SEPARATORS}{k}/**`,
+  `**/*${SEPARATORS}{k}${SEPARATORS}*/**`,
+];
 const IN_FILE_NAME = [`**/{k}${SEPARATORS}*`, `**/*${SEPARATORS}{k}${SEPARATORS}*`];
 const SHARDED = /^data\/(.+?)-[0-9]{5}-of-[0-9]{5}[^/]*\.[^/]+$/;
 const SPLIT_NAME = /^\w+(\.\w+)*$/;
@@ -37,11 +47,14 @@ const ALWAYS_IGNORED = new Set([
 export const METADATA_FILES = new Set(["metadata.csv", "metadata.jsonl", "metadata.parquet"]);
 
 const IMAGE = ".bmp .gif .ico .jpeg .jpg .jp2 .j2k .pbm .pcx .pgm .png .ppm .sgi .tga .tif .tiff .webp .xbm";
-const AUDIO = ".aiff .au .avr .caf .flac .htk .svx .mat4 .mat5 .mpc2k .ogg .paf .pvf .rf64 .sd2 .sds .ircam .voc .w64 .wav .nist .wavex .wve .xi .mp3 .opus";
+const AUDIO =
+  ".aiff .au .avr .caf .flac .htk .svx .mat4 .mat5 .mpc2k .ogg .paf .pvf .rf64 .sd2 .sds .ircam .voc .w64 .wav .nist .wavex .wve .xi .mp3 .opus";
 const VIDEO = ".mkv .mp4 .avi .mov .mpeg .webm .m4v .wmv .flv";
 
 /** Each extension a builder reads, and that builder (with its options). */
-export const EXTENSION_BUILDERS: Readonly<Record<string, { builder: string; options?: Record<string, unknown> }>> = {
+export const EXTENSION_BUILDERS: Readonly<
+  Record<string, { builder: string; options?: Record<string, unknown> }>
+> = {
   ".csv": { builder: "csv" },
   ".tsv": { builder: "csv", options: { sep: "\t" } },
   ".json": { builder: "json" },
@@ -70,10 +83,22 @@ function isCandidate(path: string, pattern: string): boolean {
   const name = segments[segments.length - 1] as string;
   if (ALWAYS_IGNORED.has(name)) return false;
   // Hidden files and folders, and folders starting "__", only when the pattern names them.
-  if (segments.some((segment) => segment.startsWith(".")) && !pattern.includes("/.") && !pattern.startsWith(".")) return false;
-  if (segments.slice(0, -1).some((segment) => segment.startsWith("__")) && !pattern.includes("__")) return false;
-  const suffixes = name.toLowerCase().split(".").slice(1).map((suffix) => `.${suffix}`);
-  return suffixes.some((suffix) => suffix in EXTENSION_BUILDERS || COMPRESSION.has(suffix) || METADATA_FILES.has(name));
+  if (
+    segments.some((segment) => segment.startsWith(".")) &&
+    !pattern.includes("/.") &&
+    !pattern.startsWith(".")
+  )
+    return false;
+  if (segments.slice(0, -1).some((segment) => segment.startsWith("__")) && !pattern.includes("__"))
+    return false;
+  const suffixes = name
+    .toLowerCase()
+    .split(".")
+    .slice(1)
+    .map((suffix) => `.${suffix}`);
+  return suffixes.some(
+    (suffix) => suffix in EXTENSION_BUILDERS || COMPRESSION.has(suffix) || METADATA_FILES.has(name),
+  );
 }
 
 /** The files matching any of the patterns, sorted, each once. */
@@ -95,12 +120,18 @@ export function normaliseDataFiles(spec: DataFilesSpec): Record<string, string[]
   if (Array.isArray(spec)) {
     const out: Record<string, string[]> = {};
     for (const entry of spec as readonly { split: string; path: string | readonly string[] }[]) {
-      if (entry.split in out) throw new InvalidArgumentError(`Split "${entry.split}" is listed twice in data_files.`);
+      if (entry.split in out)
+        throw new InvalidArgumentError(`Split "${entry.split}" is listed twice in data_files.`);
       out[entry.split] = list(entry.path);
     }
     return out;
   }
-  return Object.fromEntries(Object.entries(spec as Record<string, string | readonly string[]>).map(([split, value]) => [split, list(value)]));
+  return Object.fromEntries(
+    Object.entries(spec as Record<string, string | readonly string[]>).map(([split, value]) => [
+      split,
+      list(value),
+    ]),
+  );
 }
 
 /** Files per split for given patterns; a split whose patterns match nothing is an error naming them. */
@@ -128,7 +159,10 @@ export function defaultDataFiles(paths: readonly string[]): SplitFiles {
   }
   if (sharded.size > 0) {
     const known = ["train", "validation", "test"];
-    const order = [...known.filter((split) => sharded.has(split)), ...[...sharded.keys()].filter((split) => !known.includes(split)).sort()];
+    const order = [
+      ...known.filter((split) => sharded.has(split)),
+      ...[...sharded.keys()].filter((split) => !known.includes(split)).sort(),
+    ];
     return Object.fromEntries(order.map((split) => [split, (sharded.get(split) as string[]).sort()]));
   }
   const logs = matchPatterns(paths, ["**/*.eval"]);
@@ -136,7 +170,10 @@ export function defaultDataFiles(paths: readonly string[]): SplitFiles {
   for (const templates of [IN_DIR_NAME, IN_FILE_NAME]) {
     const found: SplitFiles = {};
     for (const [split, keywords] of Object.entries(SPLIT_KEYWORDS)) {
-      const files = matchPatterns(paths, keywords.flatMap((keyword) => templates.map((template) => template.replaceAll("{k}", keyword))));
+      const files = matchPatterns(
+        paths,
+        keywords.flatMap((keyword) => templates.map((template) => template.replaceAll("{k}", keyword))),
+      );
       if (files.length > 0) found[split] = files;
     }
     if (Object.keys(found).length > 0) return found;
@@ -150,7 +187,9 @@ export function defaultDataFiles(paths: readonly string[]): SplitFiles {
  * before metadata files, then the most common, ties broken .parquet, .arrow, .jsonl, .json, .csv, then
  * reverse alphabetical; compression suffixes are skipped for the one beneath.
  */
-export function inferBuilder(files: readonly string[]): { builder: string; options: Record<string, unknown> } | undefined {
+export function inferBuilder(
+  files: readonly string[],
+): { builder: string; options: Record<string, unknown> } | undefined {
   const counts = new Map<string, { extension: string; metadata: boolean; count: number }>();
   for (const file of files) {
     const name = file.split("/").pop() as string;

@@ -17,7 +17,8 @@ export interface SplitSlice {
   rounding: PercentRounding;
 }
 
-const PART = /^\s*([\w.-]+)\s*(?:\[\s*([^:\]]*)\s*:\s*([^\]]*)\s*\](?:\s*\(\s*(closest|pct1_dropremainder)\s*\))?)?\s*$/;
+const PART =
+  /^\s*([\w.-]+)\s*(?:\[\s*([^:\]]*)\s*:\s*([^\]]*)\s*\](?:\s*\(\s*(closest|pct1_dropremainder)\s*\))?)?\s*$/;
 const BOUND = /^(-?[\d_]+)(%)?$/;
 
 /** The parts of a split string, in order. */
@@ -49,7 +50,9 @@ function parseBound(text: string | undefined, whole: string): SplitSlice["from"]
   const value = Number((match[1] as string).replaceAll("_", ""));
   const percent = match[2] === "%";
   if (percent && Math.abs(value) > 100) {
-    throw new InvalidArgumentError(`Percent slice boundaries must be within -100..100; "${whole}" has ${value}%.`);
+    throw new InvalidArgumentError(
+      `Percent slice boundaries must be within -100..100; "${whole}" has ${value}%.`,
+    );
   }
   return { value, percent };
 }

@@ -1,0 +1,114 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SampleHub, startSampleHub } from "../../../test/support/sample-hub.js";
+import { useTempFolders } from "../../../test/support/temp-folders.js";
+import type { Dataset } from "../dataset.js";
+import { DatasetDict } from "../dataset-dict.js";
+import { CastError, ConfigNotFoundError, DatasetCardError, SplitNotFoundError } from "../errors.js";
+import { Value } from "../features/feature-types.js";
+import { loadDataset } from "./load-dataset.js";
+
+const tempFolder = useTempFolders("wharf-load-");
+let hub: SampleHub;
+beforeAll(async () => {
+  hub = await startSampleHub();
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+describe("loadDataset from a Hub repo", () => {
+  it("loads a CSV repo through its YAML config, then again from the prepared cache with the Hub gone", async () => {
+    const cacheDir = tempFolder();
+    const hubCacheDir = tempFolder();
+    const first = (await loadDataset("vega/seattle-weather", {
+      endpoint: hub.url,
+      cacheDir,
+      hubCacheDir,
+    })) as DatasetDict;
+    expect(first).toBeInstanceOf(DatasetDict);
+    expect(first.numRows).toEqual({ train: 1461 });
+    const train = first.get("train");
+    expect(train.features.temp_max).toEqual(new Value("float64"));
+    expect(train.cacheFiles[0]?.filename).toMatch(
+      /vega___seattle-weather\/default\/0\.0\.0\/[0-9a-f]{40}\/seattle-weather-train\.arrow$/,
+    );
+    const offline = (await loadDataset("vega/seattle-weather", {
+      offline: true,
+      cacheDir,
+      hubCacheDir,
+      split: "train[:10%]+train[-5:]",
+    })) as Dataset;
+    expect(offline.numRows).toBe(146 + 5);
+    expect(offline.toList()).toEqual([...train.take(146).toList(), ...train.skip(1456).toList()]);
+    await expect(loadDataset("vega/flights", { offline: true, cacheDir })).rejects.toThrow(
+      /holds no prepared copy/,
+    );
+  });
+
+  it("refuses a JSON repo whose column mixes strings and numbers, as pyarrow does, naming the column", async () => {
+    const error = await loadDataset("vega/movies", {
+      endpoint: hub.url,
+      cacheDir: tempFolder(),
+      hubCacheDir: tempFolder(),
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CastError);
+    expect((error as Error).message).toMatch(/Column "Title" mixes string and int/);
+  });
+});
+
+describe("loadDataset from a folder", () => {
+  const writeFolder = (): string => {
+    const folder = join(tempFolder(), "weather");
+    mkdirSync(join(folder, "train"), { recursive: true });
+    mkdirSync(join(folder, "test"), { recursive: true });
+    mkdirSync(join(folder, "tabbed"), { recursive: true });
+    writeFileSync(join(folder, "train", "part-0.csv"), "city,temp\nparis,11.5\nlyon,13\n");
+    writeFileSync(join(folder, "train", "part-1.csv"), "city,temp\nnice,16\n");
+    writeFileSync(join(folder, "test", "part-0.csv"), "city,temp\nbrest,9\n");
+    writeFileSync(join(folder, "tabbed", "all.tsv"), "city\ttemp\nlille\t8\n");
+    return folder;
+  };
+
+  it("finds splits from folder names, caches the prepared rows, and cuts splits", async () => {
+    const folder = writeFolder();
+    const cacheDir = tempFolder();
+    const dict = (await loadDataset(folder, { cacheDir })) as DatasetDict;
+    expect(dict.numRows).toEqual({ train: 3, test: 1 });
+    expect(dict.get("train").getColumn("city")).toEqual(["paris", "lyon", "nice"]);
+    const again = (await loadDataset(folder, { cacheDir, split: "train[1:]" })) as Dataset;
+    expect(again.getColumn("city")).toEqual(["lyon", "nice"]);
+    expect(again.cacheFiles[0]?.filename.startsWith(cacheDir)).toBe(true);
+    await expect(loadDataset(folder, { cacheDir, split: "validation" })).rejects.toThrow(SplitNotFoundError);
+    await expect(loadDataset(folder, { cacheDir, split: "validation" })).rejects.toThrow(/train, test/);
+  });
+
+  it("follows README configs with builder options, and names the configs that exist", async () => {
+    const folder = writeFolder();
+    writeFileSync(
+      join(folder, "README.md"),
+      "---\nconfigs:\n- config_name: csv\n  default: true\n  data_files:\n  - split: train\n    path: train/*.csv\n- config_name: tabbed\n  data_files: tabbed/all.tsv\n---\n# Weather\n",
+    );
+    const cacheDir = tempFolder();
+    expect(((await loadDataset(folder, { cacheDir })) as DatasetDict).numRows).toEqual({ train: 3 });
+    const tabbed = (await loadDataset(folder, { cacheDir, name: "tabbed", split: "train" })) as Dataset;
+    expect(tabbed.toList()).toEqual([{ city: "lille", temp: 8 }]);
+    const missing = await loadDataset(folder, { cacheDir, name: "nope" }).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(ConfigNotFoundError);
+    expect((missing as Error).message).toMatch(/csv, tabbed/);
+    writeFileSync(join(folder, "README.md"), "---\nconfigs: [unclosed\n---\n");
+    await expect(loadDataset(folder, { cacheDir })).rejects.toThrow(DatasetCardError);
+  });
+
+  it("loads files by builder name", async () => {
+    const folder = tempFolder();
+    writeFileSync(join(folder, "a.jsonl"), '{"x": 1}\n{"x": 2}\n');
+    const dict = (await loadDataset("json", {
+      dataFiles: { train: join(folder, "*.jsonl") },
+      cacheDir: tempFolder(),
+    })) as DatasetDict;
+    expect(dict.get("train").getColumn("x")).toEqual([1, 2]);
+    await expect(loadDataset("csv", {})).rejects.toThrow(/needs dataFiles/);
+  });
+});

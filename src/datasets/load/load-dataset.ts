@@ -1,0 +1,264 @@
+/**
+ * `loadDataset(path, options)`: Python's `load_dataset` for a Hub dataset repo, a local folder, or a
+ * packaged builder name (`parquet`, `csv`, `json`, `text`, `arrow`) with `dataFiles`. The card's YAML
+ * configs, the user's `dataFiles`/`dataDir`, or Python's default search decide the files of each split
+ * (`data-files.ts`); their extensions decide the builder. The rows are prepared once into the datasets
+ * cache (`prepared-cache.ts`) and read from there lazily; a second call with the same commit (or the same
+ * local files) reads the prepared files and downloads and parses nothing. When the Hub cannot be reached,
+ * the newest prepared copy is used, as Python does.
+ *
+ * Not yet (issue #7): streaming, the folder builders (imagefolder, audiofolder), webdataset, compressed
+ * and zipped data files, YAML `features`, `dataset_info` split checks, pushToHub.
+ */
+
+import { createHash } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { readEnv } from "../../core/env.js";
+import { InvalidArgumentError, NetworkError, OfflineModeError } from "../../core/errors.js";
+import type { Dataset } from "../dataset.js";
+import { DatasetDict } from "../dataset-dict.js";
+import { SplitNotFoundError } from "../errors.js";
+import type { Features } from "../features/feature-types.js";
+import { resolveDataFiles as resolveReaderFiles } from "../readers/resolve-files.js";
+import { castDataset } from "../transforms/cast.js";
+import { concatenateDatasets } from "../transforms/concatenate.js";
+import {
+  type DataFilesSpec,
+  defaultDataFiles,
+  EXTENSION_BUILDERS,
+  inferBuilder,
+  normaliseDataFiles,
+  resolveDataFiles,
+  type SplitFiles,
+} from "./data-files.js";
+import {
+  builderSource,
+  type DataSource,
+  type HubSourceOptions,
+  hubSource,
+  localSource,
+} from "./data-source.js";
+import { chooseConfig, parseDatasetCard } from "./dataset-card.js";
+import { newestPrepared, preparedFolder, readPrepared, writePrepared } from "./prepared-cache.js";
+import { READABLE_BUILDERS, readBuilderFiles } from "./read-builder-files.js";
+import { parseSplitString, sliceRows } from "./split-string.js";
+
+export type DownloadMode = "reuse_dataset_if_exists" | "reuse_cache_if_exists" | "force_redownload";
+
+export interface LoadDatasetOptions extends HubSourceOptions {
+  /** The config (README YAML `config_name`). */
+  name?: string;
+  dataDir?: string;
+  dataFiles?: DataFilesSpec;
+  /** A split string (`train`, `train[:10%]`, `train+test`); all splits as a DatasetDict when left out. */
+  split?: string;
+  /** The datasets cache (default `HF_DATASETS_CACHE`). */
+  cacheDir?: string;
+  features?: Features;
+  downloadMode?: DownloadMode;
+  /** Builder options such as `sep` for CSV. */
+  builderOptions?: Record<string, unknown>;
+  /** Use only the datasets cache for Hub repos (default `HF_HUB_OFFLINE`). */
+  offline?: boolean;
+}
+
+const PACKAGED = new Set(["parquet", "csv", "json", "text", "arrow"]);
+
+export async function loadDataset(
+  path: string,
+  options: LoadDatasetOptions = {},
+): Promise<Dataset | DatasetDict> {
+  const cacheDir = options.cacheDir ?? readEnv().datasetsCache;
+  const splits = await prepareSplits(path.replace(/^hf:\/\/datasets\//, ""), options, cacheDir);
+  return options.split === undefined ? new DatasetDict(splits) : selectSplit(splits, options.split);
+}
+
+async function prepareSplits(
+  path: string,
+  options: LoadDatasetOptions,
+  cacheDir: string,
+): Promise<Record<string, Dataset>> {
+  const isBuilder = PACKAGED.has(path);
+  const isFolder = !isBuilder && existsSync(path) && statSync(path).isDirectory();
+  if (isBuilder && options.dataFiles === undefined) {
+    throw new InvalidArgumentError(
+      `The ${path} builder needs dataFiles: loadDataset("${path}", { dataFiles: "data/*.${path}" }).`,
+    );
+  }
+  if (!isBuilder && !isFolder && !/^[\w.-]+\/[\w.-]+$/.test(path)) {
+    throw new InvalidArgumentError(
+      `${path} is neither a folder, a builder name (${[...PACKAGED].join(", ")}), nor a Hub repo id (namespace/name).`,
+    );
+  }
+
+  let source: DataSource;
+  let splitFiles: SplitFiles;
+  let builderFromPath: string | undefined;
+  if (isBuilder) {
+    const resolved: SplitFiles = {};
+    for (const [split, patterns] of Object.entries(normaliseDataFiles(options.dataFiles as DataFilesSpec))) {
+      resolved[split] = (await resolveReaderFiles(patterns)).map((file) => resolve(file));
+    }
+    source = builderSource(path, Object.values(resolved).flat());
+    splitFiles = resolved;
+    builderFromPath = path;
+  } else {
+    try {
+      if (!isFolder && (options.offline ?? readEnv().hubOffline)) {
+        throw new OfflineModeError(
+          `Offline mode is on (HF_HUB_OFFLINE), so the Hub is not asked about ${path}.`,
+        );
+      }
+      source = isFolder ? await localSource(path) : await hubSource(path, options);
+    } catch (error) {
+      if (isFolder || !(error instanceof NetworkError || error instanceof OfflineModeError)) throw error;
+      return loadNewestPrepared(path, options, cacheDir, error);
+    }
+    splitFiles = {};
+  }
+
+  const card = source.cardText
+    ? parseDatasetCard(source.cardText, `${path}/README.md`)
+    : { configs: [], metadata: {} };
+  const config = isBuilder || options.dataFiles !== undefined ? undefined : chooseConfig(card, options.name);
+  const configName = options.name ?? config?.configName ?? "default";
+  if (!isBuilder) {
+    const dataDir = options.dataDir ?? (options.dataFiles === undefined ? config?.dataDir : undefined);
+    const listing = dataDir
+      ? source.listing.filter((file) => file.startsWith(`${dataDir.replace(/\/+$/, "")}/`))
+      : source.listing;
+    const spec = options.dataFiles ?? (options.dataDir === undefined ? config?.dataFiles : undefined);
+    const prefix = dataDir ? `${dataDir.replace(/\/+$/, "")}/` : "";
+    splitFiles =
+      spec !== undefined ? resolveDataFiles(listing, prefixSpec(spec, prefix)) : defaultDataFiles(listing);
+    if (Object.keys(splitFiles).length === 0) {
+      throw new InvalidArgumentError(
+        `${path} holds no data file wharf can read (looked for ${Object.keys(EXTENSION_BUILDERS).slice(0, 8).join(", ")}, ...).`,
+      );
+    }
+  }
+
+  const inferred = builderFromPath
+    ? { builder: builderFromPath, options: {} }
+    : inferBuilder(Object.values(splitFiles).flat());
+  if (!inferred || !READABLE_BUILDERS.has(inferred.builder)) {
+    throw new InvalidArgumentError(
+      `${path} needs the ${inferred?.builder ?? "unknown"} builder, which wharf does not have yet (it reads ${[...READABLE_BUILDERS].join(", ")}).`,
+    );
+  }
+  const builderOptions = { ...inferred.options, ...config?.options, ...options.builderOptions };
+  const wanted = Object.fromEntries(
+    Object.entries(splitFiles).map(([split, files]) => [
+      split,
+      files.filter((file) => builderFromPath !== undefined || builderOf(file) === inferred.builder),
+    ]),
+  );
+  const configId = configIdOf(configName, options, builderOptions);
+  const hash = isFolder || isBuilder ? filesHash(source, wanted) : source.fingerprint;
+  const location = {
+    folder: preparedFolder(cacheDir, source.cacheName, configId, hash),
+    datasetName: source.datasetName,
+  };
+  if (options.downloadMode !== "force_redownload") {
+    const prepared = readPrepared(location);
+    if (prepared) return prepared;
+  }
+  const local = await source.fetch(Object.values(wanted).flat());
+  const splits: Record<string, Dataset> = {};
+  for (const [split, files] of Object.entries(wanted)) {
+    let dataset = await readBuilderFiles(
+      inferred.builder,
+      files.map((file) => local.get(file) as string),
+      builderOptions,
+    );
+    if (options.features) dataset = castDataset(dataset, options.features);
+    splits[split] = dataset;
+  }
+  const features = Object.values(splits)[0]?.features ?? {};
+  await writePrepared(location, splits, { builderName: inferred.builder, configName, features });
+  return readPrepared(location) as Record<string, Dataset>;
+}
+
+function builderOf(file: string): string | undefined {
+  const suffixes = (file.split("/").pop() as string)
+    .toLowerCase()
+    .split(".")
+    .slice(1)
+    .map((part) => `.${part}`);
+  return suffixes
+    .map((suffix) => EXTENSION_BUILDERS[suffix]?.builder)
+    .find((builder) => builder !== undefined);
+}
+
+/** Patterns taken relative to `dataDir`. */
+function prefixSpec(spec: DataFilesSpec, prefix: string): DataFilesSpec {
+  if (prefix === "") return spec;
+  return Object.fromEntries(
+    Object.entries(normaliseDataFiles(spec)).map(([split, patterns]) => [
+      split,
+      patterns.map((pattern) => prefix + pattern),
+    ]),
+  );
+}
+
+/** The config's folder name: its name, plus a hash of the options that change what is prepared. */
+function configIdOf(
+  configName: string,
+  options: LoadDatasetOptions,
+  builderOptions: Record<string, unknown>,
+): string {
+  const custom = {
+    dataFiles: options.dataFiles ?? null,
+    dataDir: options.dataDir ?? null,
+    builderOptions,
+    features: options.features ? Object.keys(options.features) : null,
+  };
+  if (
+    options.dataFiles === undefined &&
+    options.dataDir === undefined &&
+    options.builderOptions === undefined &&
+    !options.features
+  )
+    return configName;
+  return `${configName}-${createHash("sha256").update(JSON.stringify(custom)).digest("hex").slice(0, 16)}`;
+}
+
+/** Local files: a hash of the chosen files' identities (paths, sizes, times) and their splits. */
+function filesHash(source: DataSource, wanted: SplitFiles): string {
+  const hash = createHash("sha256").update(source.fingerprint);
+  for (const [split, files] of Object.entries(wanted)) hash.update(`${split}:${files.join(",")}\n`);
+  return hash.digest("hex").slice(0, 16);
+}
+
+function loadNewestPrepared(
+  path: string,
+  options: LoadDatasetOptions,
+  cacheDir: string,
+  cause: Error,
+): Record<string, Dataset> {
+  const [namespace, name] = path.split("/") as [string, string];
+  const folder = newestPrepared(cacheDir, `${namespace}___${name}`, options.name ?? "default");
+  const prepared = folder ? readPrepared({ folder, datasetName: name }) : undefined;
+  if (!prepared) {
+    throw new OfflineModeError(
+      `${path} could not be reached (${cause.message}) and the datasets cache ${cacheDir} holds no prepared copy of it. ` +
+        "Load it once while the Hub can be reached.",
+      { cause },
+    );
+  }
+  return prepared;
+}
+
+/** A split string applied to prepared splits: parts sliced and joined. */
+function selectSplit(splits: Record<string, Dataset>, text: string): Dataset {
+  const parts = parseSplitString(text).map((slice) => {
+    const dataset = splits[slice.split];
+    if (!dataset) throw new SplitNotFoundError(slice.split, Object.keys(splits));
+    if (!slice.from && !slice.to) return dataset;
+    const { start, end } = sliceRows(slice, dataset.numRows);
+    return dataset.select(Array.from({ length: end - start }, (_, i) => start + i));
+  });
+  const joined = parts.length === 1 ? (parts[0] as Dataset) : concatenateDatasets(parts);
+  return joined.derive({ split: text });
+}
