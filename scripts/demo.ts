@@ -7,8 +7,11 @@
  * as a Hub endpoint. The demo then reads it as any Hub client would: the repo listing, a dataset's card
  * and tree, the headers of a HEAD; then wharf's Hub client (issue #4) downloads a dataset into a fresh
  * Python-shared cache through `wharf download` (LFS files verified by sha256), shows that a second call
- * downloads nothing, fetches a file into a plain folder, and scans the cache. Later issues grow this
- * into the whole path: load, transform, push.
+ * downloads nothing, fetches a file into a plain folder, and scans the cache. Then the datasets layer
+ * (issues #6, #7), imported as a user imports `wharf/datasets`: `loadDataset` prepares the 3 million
+ * flights into the datasets cache and loads them again warm, transforms them (filter, sort, a seeded
+ * split drawn as Python draws it) and saves and reopens a split in Python's `save_to_disk` format.
+ * Later issues grow this into the whole path: push, catalog, S3.
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdtemp, stat } from "node:fs/promises";
@@ -113,7 +116,49 @@ try {
   console.log(`   $ wharf download vega/seattle-weather data/train.csv --type dataset --local-dir ${local}`);
   console.log("\n6. $ wharf cache scan");
   for (const line of (await hf(["cache", "scan"])).stdout.trimEnd().split("\n")) console.log(`   ${line}`);
+  await datasetsStep(url, join(work, "hf"));
   console.log("\nNext: `npm test` runs the test suite.");
 } finally {
   server.kill("SIGTERM");
+}
+
+/** Step 7: the datasets layer on the served flights repo. */
+async function datasetsStep(endpoint: string, hfHome: string): Promise<void> {
+  const datasets = await import("../src/datasets/index.js");
+  const options = { endpoint, cacheDir: join(hfHome, "datasets"), hubCacheDir: join(hfHome, "hub") };
+  let started = performance.now();
+  const flights = (await datasets.loadDataset("vega/flights", {
+    ...options,
+    split: "train",
+  })) as import("../src/datasets/index.js").Dataset;
+  const cold = (performance.now() - started) / 1000;
+  started = performance.now();
+  await datasets.loadDataset("vega/flights", { ...options, split: "train" });
+  const warm = (performance.now() - started) / 1000;
+  console.log(
+    `\n7. loadDataset("vega/flights", { split: "train" })  (wharf/datasets, HF_ENDPOINT=${endpoint})\n` +
+      `   ${flights.toString()}\n   prepared into ${flights.cacheFiles[0]?.filename}\n` +
+      `   cold ${cold.toFixed(2)} s, warm ${warm.toFixed(3)} s (reads the prepared Arrow file lazily)`,
+  );
+  started = performance.now();
+  const late = await flights.filter((delays: number[]) => delays.map((delay) => delay > 60), {
+    batched: true,
+    inputColumns: "delay",
+  });
+  const sorted = late.sort("delay", { reverse: true });
+  const worst = sorted.get(0) as Record<string, unknown>;
+  const split = late.trainTestSplit({ testSize: 0.1, seed: 42 });
+  console.log(
+    `   filter(delay > 60): ${late.numRows.toLocaleString()} rows; worst: ${worst.delay} min ` +
+      `${worst.origin} -> ${worst.destination}; trainTestSplit(seed 42): ${JSON.stringify(split.numRows)} ` +
+      `(${((performance.now() - started) / 1000).toFixed(2)} s)`,
+  );
+  const saved = join(hfHome, "late-flights-test");
+  await split.get("test").saveToDisk(saved);
+  started = performance.now();
+  const reopened = datasets.loadFromDisk(saved) as import("../src/datasets/index.js").Dataset;
+  console.log(
+    `   saveToDisk + loadFromDisk (Python's format): ${reopened.numRows.toLocaleString()} rows reopened in ` +
+      `${((performance.now() - started) / 1000).toFixed(3)} s`,
+  );
 }
