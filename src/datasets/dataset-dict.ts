@@ -5,9 +5,11 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InvalidArgumentError } from "../core/errors.js";
+import type { CommitInfo } from "../hub/create-commit.js";
 import type { Dataset } from "./dataset.js";
 import { type SaveToDiskOptions, writeDatasetFolder } from "./disk/save-to-disk.js";
 import { DICT_FILE, dictJson } from "./disk/state-files.js";
+import { type PushToHubOptions, pushSplitsToHub } from "./push/push-to-hub.js";
 import type { MapFunction, MapOptions } from "./transforms/map.js";
 import type { SortOptions } from "./transforms/sort.js";
 
@@ -98,6 +100,11 @@ export class DatasetDict {
 
   withFormat(...args: Parameters<Dataset["withFormat"]>): DatasetDict {
     return this.each((dataset) => dataset.withFormat(...args));
+  }
+
+  /** Uploads every split to a Hub dataset repo (parquet shards, card updated), in one commit. */
+  pushToHub(repoId: string, options: PushToHubOptions = {}): Promise<CommitInfo> {
+    return pushSplitsToHub(repoId, { ...this.splits }, options);
   }
 
   /** Python's layout: `dataset_dict.json` and a folder per split, put in place only when complete. */

@@ -8,6 +8,7 @@
  */
 import { type Data, RecordBatch, type Schema } from "apache-arrow";
 import { InvalidArgumentError } from "../core/errors.js";
+import type { CommitInfo } from "../hub/create-commit.js";
 import { ArrowTable, batchOf } from "./arrow/arrow-table.js";
 import type { Int64Mode } from "./arrow/read-values.js";
 import type { DatasetDict } from "./dataset-dict.js";
@@ -25,6 +26,7 @@ import {
   type FormatType,
   rowsOf,
 } from "./format.js";
+import { type PushToHubOptions, pushSplitsToHub } from "./push/push-to-hub.js";
 import { fromArrow, fromCsv, fromGenerator, fromJson, fromParquet, fromText } from "./readers/from-files.js";
 import type { CsvReadOptions } from "./readers/read-csv.js";
 import type { JsonReadOptions } from "./readers/read-json.js";
@@ -459,6 +461,11 @@ export class Dataset {
 
   saveToDisk(path: string, options: SaveToDiskOptions = {}): Promise<void> {
     return saveDatasetToDisk(this, path, options);
+  }
+
+  /** Uploads this dataset to a Hub dataset repo as one split (default `train`) of a config, in one commit. */
+  pushToHub(repoId: string, options: PushToHubOptions & { split?: string } = {}): Promise<CommitInfo> {
+    return pushSplitsToHub(repoId, { [options.split ?? this.split ?? "train"]: this }, options);
   }
 
   /** Writes parquet; resolves to the bytes written. */

@@ -8,6 +8,7 @@ export * from "./errors.js";
 export * from "./features/feature-types.js";
 export { arrowSchemaOf, featuresOfSchema } from "./features/features-arrow.js";
 export { featuresFromJson, featuresToJson } from "./features/features-json.js";
+export { featuresFromYaml, featuresToYaml } from "./features/features-yaml.js";
 export type { Columns, DatasetFormat, FormatType } from "./format.js";
 export {
   type DataFilesSpec,
@@ -19,6 +20,7 @@ export {
 export { type CardConfig, chooseConfig, type DatasetCard, parseDatasetCard } from "./load/dataset-card.js";
 export { type DownloadMode, type LoadDatasetOptions, loadDataset } from "./load/load-dataset.js";
 export { parseSplitString, type SplitSlice, sliceRows } from "./load/split-string.js";
+export type { PushToHubOptions } from "./push/push-to-hub.js";
 export { numpyPermutation } from "./random/numpy-rng.js";
 export { concatenateDatasets } from "./transforms/concatenate.js";
 export type { FilterOptions, MapFunction, MapOptions } from "./transforms/map.js";

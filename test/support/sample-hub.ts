@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { writeSampleRepos } from "../../scripts/sample-repos.js";
 import { parseRepoId, type RepoId } from "../../src/hub/repo-id.js";
 import { importFolder } from "../../src/mirror/import-folder.js";
@@ -86,5 +87,20 @@ export async function startSampleHub(): Promise<SampleHub> {
       await server.close();
       await rm(work, { recursive: true, force: true });
     },
+  };
+}
+
+/** A sample hub started before a test file's tests and closed after them; call the result to get it. */
+export function useSampleHub(): () => SampleHub {
+  let hub: SampleHub | undefined;
+  beforeAll(async () => {
+    hub = await startSampleHub();
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+  return () => {
+    if (!hub) throw new Error("The sample hub is not started yet: use it inside a test.");
+    return hub;
   };
 }

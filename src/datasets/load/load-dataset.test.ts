@@ -1,29 +1,23 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SampleHub, startSampleHub } from "../../../test/support/sample-hub.js";
+import { describe, expect, it } from "vitest";
+import { useSampleHub } from "../../../test/support/sample-hub.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
 import type { Dataset } from "../dataset.js";
 import { DatasetDict } from "../dataset-dict.js";
 import { CastError, ConfigNotFoundError, DatasetCardError, SplitNotFoundError } from "../errors.js";
-import { Value } from "../features/feature-types.js";
+import { ClassLabel, Value } from "../features/feature-types.js";
 import { loadDataset } from "./load-dataset.js";
 
 const tempFolder = useTempFolders("wharf-load-");
-let hub: SampleHub;
-beforeAll(async () => {
-  hub = await startSampleHub();
-});
-afterAll(async () => {
-  await hub.close();
-});
+const sampleHub = useSampleHub();
 
 describe("loadDataset from a Hub repo", () => {
   it("loads a CSV repo through its YAML config, then again from the prepared cache with the Hub gone", async () => {
     const cacheDir = tempFolder();
     const hubCacheDir = tempFolder();
     const first = (await loadDataset("vega/seattle-weather", {
-      endpoint: hub.url,
+      endpoint: sampleHub().url,
       cacheDir,
       hubCacheDir,
     })) as DatasetDict;
@@ -49,7 +43,7 @@ describe("loadDataset from a Hub repo", () => {
 
   it("refuses a JSON repo whose column mixes strings and numbers, as pyarrow does, naming the column", async () => {
     const error = await loadDataset("vega/movies", {
-      endpoint: hub.url,
+      endpoint: sampleHub().url,
       cacheDir: tempFolder(),
       hubCacheDir: tempFolder(),
     }).catch((caught: unknown) => caught);
@@ -99,6 +93,19 @@ describe("loadDataset from a folder", () => {
     expect((missing as Error).message).toMatch(/csv, tabbed/);
     writeFileSync(join(folder, "README.md"), "---\nconfigs: [unclosed\n---\n");
     await expect(loadDataset(folder, { cacheDir })).rejects.toThrow(DatasetCardError);
+  });
+
+  it("casts to the features the card declares", async () => {
+    const folder = join(tempFolder(), "labelled");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "train.csv"), "text,label\ngood,pos\nbad,neg\n");
+    writeFileSync(
+      join(folder, "README.md"),
+      "---\ndataset_info:\n  features:\n  - name: text\n    dtype: string\n  - name: label\n    dtype:\n      class_label:\n        names:\n          '0': neg\n          '1': pos\n---\n",
+    );
+    const train = (await loadDataset(folder, { cacheDir: tempFolder(), split: "train" })) as Dataset;
+    expect(train.features.label).toEqual(new ClassLabel({ names: ["neg", "pos"] }));
+    expect(train.getColumn("label")).toEqual([1, 0]);
   });
 
   it("loads files by builder name", async () => {

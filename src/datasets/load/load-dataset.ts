@@ -8,7 +8,7 @@
  * the newest prepared copy is used, as Python does.
  *
  * Not yet (issue #7): streaming, the folder builders (imagefolder, audiofolder), webdataset, compressed
- * and zipped data files, YAML `features`, `dataset_info` split checks, pushToHub.
+ * and zipped data files, `dataset_info` split-size checks.
  */
 
 import { createHash } from "node:crypto";
@@ -20,6 +20,8 @@ import type { Dataset } from "../dataset.js";
 import { DatasetDict } from "../dataset-dict.js";
 import { SplitNotFoundError } from "../errors.js";
 import type { Features } from "../features/feature-types.js";
+import { featuresToJson } from "../features/features-json.js";
+import { featuresFromYaml } from "../features/features-yaml.js";
 import { resolveDataFiles as resolveReaderFiles } from "../readers/resolve-files.js";
 import { castDataset } from "../transforms/cast.js";
 import { concatenateDatasets } from "../transforms/concatenate.js";
@@ -147,7 +149,10 @@ async function prepareSplits(
       `${path} needs the ${inferred?.builder ?? "unknown"} builder, which wharf does not have yet (it reads ${[...READABLE_BUILDERS].join(", ")}).`,
     );
   }
-  const builderOptions = { ...inferred.options, ...config?.options, ...options.builderOptions };
+  const { features: configFeatures, ...configOptions } = config?.options ?? {};
+  const builderOptions = { ...inferred.options, ...configOptions, ...options.builderOptions };
+  const declared =
+    options.features ?? declaredFeatures(configFeatures, card.metadata.dataset_info, configName, path);
   const wanted = Object.fromEntries(
     Object.entries(splitFiles).map(([split, files]) => [
       split,
@@ -172,12 +177,35 @@ async function prepareSplits(
       files.map((file) => local.get(file) as string),
       builderOptions,
     );
-    if (options.features) dataset = castDataset(dataset, options.features);
+    if (
+      declared &&
+      JSON.stringify(featuresToJson(declared)) !== JSON.stringify(featuresToJson(dataset.features))
+    ) {
+      dataset = castDataset(dataset, declared);
+    }
     splits[split] = dataset;
   }
   const features = Object.values(splits)[0]?.features ?? {};
   await writePrepared(location, splits, { builderName: inferred.builder, configName, features });
   return readPrepared(location) as Record<string, Dataset>;
+}
+
+/** Features the card declares for a config: its own `features`, else its `dataset_info` entry's. */
+function declaredFeatures(
+  configFeatures: unknown,
+  datasetInfo: unknown,
+  configName: string,
+  path: string,
+): Features | undefined {
+  if (configFeatures !== undefined)
+    return featuresFromYaml(configFeatures, `${path} config ${configName} features`);
+  const entries = Array.isArray(datasetInfo) ? datasetInfo : datasetInfo ? [datasetInfo] : [];
+  const entry = entries.find(
+    (item: { config_name?: string }) => (item?.config_name ?? "default") === configName,
+  ) as { features?: unknown } | undefined;
+  return entry?.features !== undefined
+    ? featuresFromYaml(entry.features, `${path} dataset_info features`)
+    : undefined;
 }
 
 function builderOf(file: string): string | undefined {
