@@ -18,6 +18,12 @@ export {
   type SplitFiles,
 } from "./load/data-files.js";
 export { type CardConfig, chooseConfig, type DatasetCard, parseDatasetCard } from "./load/dataset-card.js";
+export {
+  type DatasetInfoSummary,
+  getDatasetConfigNames,
+  getDatasetInfos,
+  getDatasetSplitNames,
+} from "./load/dataset-inspection.js";
 export { type DownloadMode, type LoadDatasetOptions, loadDataset } from "./load/load-dataset.js";
 export { parseSplitString, type SplitSlice, sliceRows } from "./load/split-string.js";
 export type { PushToHubOptions } from "./push/push-to-hub.js";

@@ -41,8 +41,14 @@ import {
   hubSource,
   localSource,
 } from "./data-source.js";
-import { chooseConfig, parseDatasetCard } from "./dataset-card.js";
-import { newestPrepared, preparedFolder, readPrepared, writePrepared } from "./prepared-cache.js";
+import { chooseConfig, type DatasetCard, parseDatasetCard } from "./dataset-card.js";
+import {
+  newestPrepared,
+  type PreparedLocation,
+  preparedFolder,
+  readPrepared,
+  writePrepared,
+} from "./prepared-cache.js";
 import { READABLE_BUILDERS, readBuilderFiles } from "./read-builder-files.js";
 import { parseSplitString, sliceRows } from "./split-string.js";
 
@@ -67,6 +73,18 @@ export interface LoadDatasetOptions extends HubSourceOptions {
 
 const PACKAGED = new Set(["parquet", "csv", "json", "text", "arrow"]);
 
+export interface LoadPlan {
+  source: DataSource;
+  card: DatasetCard;
+  configName: string;
+  builder: string;
+  builderOptions: Record<string, unknown>;
+  declared: Features | undefined;
+  /** The files of each split, those the builder reads. */
+  wanted: SplitFiles;
+  location: PreparedLocation;
+}
+
 export async function loadDataset(
   path: string,
   options: LoadDatasetOptions = {},
@@ -76,11 +94,16 @@ export async function loadDataset(
   return options.split === undefined ? new DatasetDict(splits) : selectSplit(splits, options.split);
 }
 
-async function prepareSplits(
+/**
+ * Everything `loadDataset` decides before reading rows: the source, its card and config, the files of
+ * each split, the builder and its options, the declared features and the prepared folder. When the Hub
+ * cannot be reached, the newest prepared copy instead.
+ */
+export async function planLoad(
   path: string,
   options: LoadDatasetOptions,
   cacheDir: string,
-): Promise<Record<string, Dataset>> {
+): Promise<LoadPlan | { offline: Record<string, Dataset> }> {
   const isBuilder = PACKAGED.has(path);
   const isFolder = !isBuilder && existsSync(path) && statSync(path).isDirectory();
   if (isBuilder && options.dataFiles === undefined) {
@@ -115,12 +138,12 @@ async function prepareSplits(
       source = isFolder ? await localSource(path) : await hubSource(path, options);
     } catch (error) {
       if (isFolder || !(error instanceof NetworkError || error instanceof OfflineModeError)) throw error;
-      return loadNewestPrepared(path, options, cacheDir, error);
+      return { offline: loadNewestPrepared(path, options, cacheDir, error) };
     }
     splitFiles = {};
   }
 
-  const card = source.cardText
+  const card: DatasetCard = source.cardText
     ? parseDatasetCard(source.cardText, `${path}/README.md`)
     : { configs: [], metadata: {} };
   const config = isBuilder || options.dataFiles !== undefined ? undefined : chooseConfig(card, options.name);
@@ -165,6 +188,17 @@ async function prepareSplits(
     folder: preparedFolder(cacheDir, source.cacheName, configId, hash),
     datasetName: source.datasetName,
   };
+  return { source, card, configName, builder: inferred.builder, builderOptions, declared, wanted, location };
+}
+
+async function prepareSplits(
+  path: string,
+  options: LoadDatasetOptions,
+  cacheDir: string,
+): Promise<Record<string, Dataset>> {
+  const plan = await planLoad(path, options, cacheDir);
+  if ("offline" in plan) return plan.offline;
+  const { source, configName, builder, builderOptions, declared, wanted, location } = plan;
   if (options.downloadMode !== "force_redownload") {
     const prepared = readPrepared(location);
     if (prepared) return prepared;
@@ -173,7 +207,7 @@ async function prepareSplits(
   const splits: Record<string, Dataset> = {};
   for (const [split, files] of Object.entries(wanted)) {
     let dataset = await readBuilderFiles(
-      inferred.builder,
+      builder,
       files.map((file) => local.get(file) as string),
       builderOptions,
     );
@@ -186,7 +220,7 @@ async function prepareSplits(
     splits[split] = dataset;
   }
   const features = Object.values(splits)[0]?.features ?? {};
-  await writePrepared(location, splits, { builderName: inferred.builder, configName, features });
+  await writePrepared(location, splits, { builderName: builder, configName, features });
   return readPrepared(location) as Record<string, Dataset>;
 }
 

@@ -8,6 +8,7 @@ import { Dataset } from "../dataset.js";
 import type { DatasetDict } from "../dataset-dict.js";
 import { ClassLabel, List, Value } from "../features/feature-types.js";
 import { parseDatasetCard } from "../load/dataset-card.js";
+import { getDatasetConfigNames, getDatasetInfos, getDatasetSplitNames } from "../load/dataset-inspection.js";
 import { loadDataset } from "../load/load-dataset.js";
 
 const tempFolder = useTempFolders("wharf-push-");
