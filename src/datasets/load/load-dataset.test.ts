@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { useSampleHub } from "../../../test/support/sample-hub.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
@@ -106,6 +107,16 @@ describe("loadDataset from a folder", () => {
     const train = (await loadDataset(folder, { cacheDir: tempFolder(), split: "train" })) as Dataset;
     expect(train.features.label).toEqual(new ClassLabel({ names: ["neg", "pos"] }));
     expect(train.getColumn("label")).toEqual([1, 0]);
+  });
+
+  it("reads compressed data files through a decompressed copy in the cache", async () => {
+    const folder = join(tempFolder(), "zipped");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "train.jsonl.gz"), gzipSync('{"n": 1}\n{"n": 2}\n'));
+    const cacheDir = tempFolder();
+    const train = (await loadDataset(folder, { cacheDir, split: "train" })) as Dataset;
+    expect(train.getColumn("n")).toEqual([1, 2]);
+    expect(readdirSync(join(cacheDir, "downloads", "extracted")).length).toBe(1);
   });
 
   it("loads files by builder name", async () => {

@@ -7,8 +7,8 @@
  * local files) reads the prepared files and downloads and parses nothing. When the Hub cannot be reached,
  * the newest prepared copy is used, as Python does.
  *
- * Not yet (issue #7): streaming, the folder builders (imagefolder, audiofolder), webdataset, compressed
- * and zipped data files, `dataset_info` split-size checks.
+ * Not yet (issue #7): streaming, the folder builders (imagefolder, audiofolder), webdataset, zipped
+ * data files, `dataset_info` split-size checks.
  */
 
 import { createHash } from "node:crypto";
@@ -42,6 +42,7 @@ import {
   localSource,
 } from "./data-source.js";
 import { chooseConfig, type DatasetCard, parseDatasetCard } from "./dataset-card.js";
+import { readablePaths } from "./extract-files.js";
 import {
   newestPrepared,
   type PreparedLocation,
@@ -206,11 +207,11 @@ async function prepareSplits(
   const local = await source.fetch(Object.values(wanted).flat());
   const splits: Record<string, Dataset> = {};
   for (const [split, files] of Object.entries(wanted)) {
-    let dataset = await readBuilderFiles(
-      builder,
+    const readable = await readablePaths(
       files.map((file) => local.get(file) as string),
-      builderOptions,
+      cacheDir,
     );
+    let dataset = await readBuilderFiles(builder, readable, builderOptions);
     if (
       declared &&
       JSON.stringify(featuresToJson(declared)) !== JSON.stringify(featuresToJson(dataset.features))
