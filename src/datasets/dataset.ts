@@ -26,6 +26,7 @@ import {
   type FormatType,
   rowsOf,
 } from "./format.js";
+import { IterableDataset } from "./iterable/iterable-dataset.js";
 import { type PushToHubOptions, pushSplitsToHub } from "./push/push-to-hub.js";
 import { fromArrow, fromCsv, fromGenerator, fromJson, fromParquet, fromText } from "./readers/from-files.js";
 import type { CsvReadOptions } from "./readers/read-csv.js";
@@ -466,6 +467,11 @@ export class Dataset {
   /** Uploads this dataset to a Hub dataset repo as one split (default `train`) of a config, in one commit. */
   pushToHub(repoId: string, options: PushToHubOptions & { split?: string } = {}): Promise<CommitInfo> {
     return pushSplitsToHub(repoId, { [options.split ?? this.split ?? "train"]: this }, options);
+  }
+
+  /** The rows as a stream of `numShards` contiguous shards (Python's `to_iterable_dataset`). */
+  toIterableDataset(options: { numShards?: number } = {}): IterableDataset {
+    return IterableDataset.fromDataset(this, options);
   }
 
   /** Writes parquet; resolves to the bytes written. */

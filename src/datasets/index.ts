@@ -11,6 +11,13 @@ export { featuresFromJson, featuresToJson } from "./features/features-json.js";
 export { featuresFromYaml, featuresToYaml } from "./features/features-yaml.js";
 export type { Columns, DatasetFormat, FormatType } from "./format.js";
 export {
+  IterableDataset,
+  type IterableState,
+  type Row,
+  type ShardReader,
+} from "./iterable/iterable-dataset.js";
+export { IterableDatasetDict } from "./iterable/iterable-dataset-dict.js";
+export {
   type DataFilesSpec,
   defaultDataFiles,
   inferBuilder,

@@ -7,10 +7,12 @@
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { hfHubDownload } from "../../hub/hf-hub-download.js";
-import type { HubCallOptions } from "../../hub/hub-request.js";
+import { authHeaders, endpointOf, type HubCallOptions } from "../../hub/hub-request.js";
 import { repoInfo } from "../../hub/repo-info.js";
 import { snapshotDownload } from "../../hub/snapshot-download.js";
+import { hfHubUrl } from "../../hub/urls.js";
 import { fingerprintOfFiles } from "../fingerprint.js";
+import type { ByteSource } from "../iterable/stream-shards.js";
 
 export interface DataSource {
   /** `/`-separated paths relative to the dataset's root. */
@@ -24,6 +26,8 @@ export interface DataSource {
   cacheName: string;
   /** Local paths of the chosen files, fetched if need be. */
   fetch(files: readonly string[]): Promise<Map<string, string>>;
+  /** Where a file's bytes can be streamed from without fetching it whole. */
+  byteSource(file: string): ByteSource;
 }
 
 export interface HubSourceOptions extends HubCallOptions {
@@ -72,6 +76,16 @@ export async function hubSource(repoId: string, options: HubSourceOptions): Prom
       });
       return new Map(files.map((file) => [file, join(folder, file)]));
     },
+    byteSource: (file) => ({
+      url: hfHubUrl({
+        endpoint: endpointOf(options),
+        repoId,
+        repoType: "dataset",
+        revision: info.sha,
+        filename: file,
+      }),
+      headers: authHeaders(options),
+    }),
   };
 }
 
@@ -115,5 +129,6 @@ function filesSource(
     datasetName: name,
     cacheName: name,
     fetch: async (files) => new Map(files.map((file) => [file, resolve(root, file)])),
+    byteSource: (file) => ({ path: resolve(root, file) }),
   };
 }

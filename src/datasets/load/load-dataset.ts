@@ -7,7 +7,9 @@
  * local files) reads the prepared files and downloads and parses nothing. When the Hub cannot be reached,
  * the newest prepared copy is used, as Python does.
  *
- * Not yet (issue #7): streaming, the folder builders (imagefolder, audiofolder), webdataset, zipped
+ * With `streaming: true` the plan becomes shards streamed in place (`stream-dataset.ts`).
+ *
+ * Not yet (issue #7): the folder builders (imagefolder, audiofolder), webdataset, zipped
  * data files, `dataset_info` split-size checks.
  */
 
@@ -16,12 +18,15 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { readEnv } from "../../core/env.js";
 import { InvalidArgumentError, NetworkError, OfflineModeError } from "../../core/errors.js";
+import type { Int64Mode } from "../arrow/read-values.js";
 import type { Dataset } from "../dataset.js";
 import { DatasetDict } from "../dataset-dict.js";
 import { SplitNotFoundError } from "../errors.js";
 import type { Features } from "../features/feature-types.js";
 import { featuresToJson } from "../features/features-json.js";
 import { featuresFromYaml } from "../features/features-yaml.js";
+import type { IterableDataset } from "../iterable/iterable-dataset.js";
+import type { IterableDatasetDict } from "../iterable/iterable-dataset-dict.js";
 import { resolveDataFiles as resolveReaderFiles } from "../readers/resolve-files.js";
 import { castDataset } from "../transforms/cast.js";
 import { concatenateDatasets } from "../transforms/concatenate.js";
@@ -52,6 +57,7 @@ import {
 } from "./prepared-cache.js";
 import { READABLE_BUILDERS, readBuilderFiles } from "./read-builder-files.js";
 import { parseSplitString, sliceRows } from "./split-string.js";
+import { streamPlan } from "./stream-dataset.js";
 
 export type DownloadMode = "reuse_dataset_if_exists" | "reuse_cache_if_exists" | "force_redownload";
 
@@ -70,6 +76,10 @@ export interface LoadDatasetOptions extends HubSourceOptions {
   builderOptions?: Record<string, unknown>;
   /** Use only the datasets cache for Hub repos (default `HF_HUB_OFFLINE`). */
   offline?: boolean;
+  /** Stream rows from where the files live instead of preparing them (an `IterableDataset`). */
+  streaming?: boolean;
+  /** Streaming only: 64-bit integers as numbers (default; beyond 2^53 an error) or bigints. */
+  int64?: Int64Mode;
 }
 
 const PACKAGED = new Set(["parquet", "csv", "json", "text", "arrow"]);
@@ -86,12 +96,24 @@ export interface LoadPlan {
   location: PreparedLocation;
 }
 
+export function loadDataset(
+  path: string,
+  options: LoadDatasetOptions & { streaming: true },
+): Promise<IterableDataset | IterableDatasetDict>;
+export function loadDataset(path: string, options?: LoadDatasetOptions): Promise<Dataset | DatasetDict>;
 export async function loadDataset(
   path: string,
   options: LoadDatasetOptions = {},
-): Promise<Dataset | DatasetDict> {
+): Promise<Dataset | DatasetDict | IterableDataset | IterableDatasetDict> {
   const cacheDir = options.cacheDir ?? readEnv().datasetsCache;
-  const splits = await prepareSplits(path.replace(/^hf:\/\/datasets\//, ""), options, cacheDir);
+  const bare = path.replace(/^hf:\/\/datasets\//, "");
+  if (options.streaming) {
+    const plan = await planLoad(bare, options, cacheDir);
+    if ("offline" in plan)
+      throw new OfflineModeError(`${path} cannot be streamed offline; load it without streaming.`);
+    return streamPlan(plan, options.split, options.int64 ?? "number");
+  }
+  const splits = await prepareSplits(bare, options, cacheDir);
   return options.split === undefined ? new DatasetDict(splits) : selectSplit(splits, options.split);
 }
 

@@ -1,0 +1,100 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { VEGA_DATA } from "../../../scripts/sample-repos.js";
+import { FaultServer } from "../../../test/support/fault-server.js";
+import { useSampleHub } from "../../../test/support/sample-hub.js";
+import { Dataset } from "../dataset.js";
+import { loadDataset } from "../load/load-dataset.js";
+import type { IterableDataset, Row } from "./iterable-dataset.js";
+import type { IterableDatasetDict } from "./iterable-dataset-dict.js";
+import { linesShard } from "./stream-shards.js";
+
+const sampleHub = useSampleHub();
+
+async function collect(stream: AsyncIterable<Row>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const row of stream) rows.push(row);
+  return rows;
+}
+
+const numbers = (n: number, numShards = 1) =>
+  Dataset.fromDict({ n: Array.from({ length: n }, (_, i) => i) }).toIterableDataset({ numShards });
+
+describe("IterableDataset", () => {
+  it("maps, filters, skips, takes and batches lazily", async () => {
+    const stream = numbers(20, 4)
+      .map((row: { n: number }) => ({ square: row.n * row.n }))
+      .filter((row: { n: number }) => row.n % 2 === 0)
+      .skip(2)
+      .take(3);
+    expect(await collect(stream)).toEqual([
+      { n: 4, square: 16 },
+      { n: 6, square: 36 },
+      { n: 8, square: 64 },
+    ]);
+    expect(await collect(numbers(5).batch(2))).toEqual([{ n: [0, 1] }, { n: [2, 3] }, { n: [4] }]);
+    const doubled = numbers(3).map((batch: { n: number[] }) => ({ n: batch.n.flatMap((n) => [n, n]) }), {
+      batched: true,
+    });
+    expect((await collect(doubled)).map((row) => row.n)).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(numbers(10, 4).shard({ numShards: 2, index: 1 }).numShards).toBe(2);
+  });
+
+  it("shuffles with a buffer drawn as Python draws it", async () => {
+    // numpy: default_rng(5), integers(0, 3, 1000) slot draws, then shuffle of the remaining buffer.
+    const shuffled = await collect(numbers(10).shuffle({ seed: 5, bufferSize: 3 }));
+    expect(shuffled.map((row) => row.n)).toEqual([2, 3, 0, 4, 1, 7, 8, 9, 5, 6]);
+  });
+
+  it("resumes mid-epoch from a state dict", async () => {
+    const stream = numbers(10, 3).take(8);
+    const seen: number[] = [];
+    for await (const row of stream) {
+      seen.push(row.n as number);
+      if (seen.length === 5) break;
+    }
+    const state = stream.stateDict();
+    expect(state).toMatchObject({ shardIndex: 1, shardExampleIndex: 1 });
+    const resumed = numbers(10, 3).take(8);
+    resumed.loadStateDict(state);
+    expect((await collect(resumed)).map((row) => row.n)).toEqual([5, 6, 7]);
+  });
+});
+
+describe("streaming from where files live", () => {
+  it("streams parquet from the Hub by ranged reads and a JSON Lines folder line by line", async () => {
+    const flights = (await loadDataset("vega/flights", {
+      endpoint: sampleHub().url,
+      streaming: true,
+      split: "train",
+    })) as IterableDataset;
+    const first = await collect(flights.take(3));
+    const expected = (await Dataset.fromParquet(join(VEGA_DATA, "flights-3m.parquet"))).take(3).toList();
+    expect(first).toEqual(expected);
+    const dict = (await loadDataset("vega/seattle-weather", {
+      endpoint: sampleHub().url,
+      streaming: true,
+    }).catch((error: unknown) => error)) as Error;
+    expect(dict.message).toMatch(/does not stream csv/);
+    const lines = (await loadDataset("text", {
+      dataFiles: { train: join(VEGA_DATA, "..", "package.json") },
+      streaming: true,
+    })) as IterableDatasetDict;
+    expect((await collect(lines.get("train").take(1)))[0]).toEqual({ text: "{" });
+  });
+
+  it("reopens a JSON Lines stream at the byte where the connection dropped", async () => {
+    const server = await new FaultServer().start();
+    try {
+      const body = Buffer.from(Array.from({ length: 200 }, (_, i) => `{"i": ${i}}\n`).join(""));
+      const url = server.serve("/rows.jsonl", body, { faults: [{ kind: "drop", afterBytes: 700 }] });
+      const rows = await collect(linesShard({ url, headers: {} }, "json").rows(0));
+      expect(rows.map((row) => row.i)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      const requests = server.requestsFor("/rows.jsonl");
+      expect(requests).toHaveLength(2);
+      expect(requests[1]?.headers.range).toBe("bytes=700-");
+    } finally {
+      await server.stop();
+    }
+  });
+});

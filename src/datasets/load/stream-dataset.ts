@@ -1,0 +1,72 @@
+/**
+ * `loadDataset(path, {streaming: true})`: the same plan as a load (config, split files, builder), but
+ * each data file becomes a shard streamed from where it lives: parquet by ranged reads, row group by row
+ * group; JSON Lines and text line by line. A split string may name a split or join splits (`a+b`), never
+ * slice one, as in Python.
+ */
+
+import { formatFromName } from "../../core/archive/formats.js";
+import { InvalidArgumentError } from "../../core/errors.js";
+import type { Int64Mode } from "../arrow/read-values.js";
+import { SplitNotFoundError } from "../errors.js";
+import { IterableDataset, type ShardReader } from "../iterable/iterable-dataset.js";
+import { IterableDatasetDict } from "../iterable/iterable-dataset-dict.js";
+import { linesShard, parquetShard } from "../iterable/stream-shards.js";
+import type { LoadPlan } from "./load-dataset.js";
+import { parseSplitString } from "./split-string.js";
+
+export function streamPlan(
+  plan: LoadPlan,
+  split: string | undefined,
+  int64: Int64Mode,
+): IterableDataset | IterableDatasetDict {
+  const streams = Object.fromEntries(
+    Object.entries(plan.wanted).map(([name, files]) => [
+      name,
+      new IterableDataset(
+        files.map((file) => shardOf(plan, file, int64)),
+        plan.declared,
+      ),
+    ]),
+  );
+  if (split === undefined) return new IterableDatasetDict(streams);
+  const parts = parseSplitString(split).map((slice) => {
+    if (slice.from || slice.to)
+      throw new InvalidArgumentError(`A streamed split cannot be sliced ("${split}"); use take and skip.`);
+    const stream = streams[slice.split];
+    if (!stream) throw new SplitNotFoundError(slice.split, Object.keys(streams));
+    return stream;
+  });
+  return parts.length === 1
+    ? (parts[0] as IterableDataset)
+    : new IterableDataset(
+        parts.flatMap((part) => part.shards),
+        plan.declared,
+      );
+}
+
+function shardOf(plan: LoadPlan, file: string, int64: Int64Mode): ShardReader {
+  if (formatFromName(file) !== undefined) {
+    throw new InvalidArgumentError(
+      `${file} is compressed; wharf streams plain files only yet (load it without streaming).`,
+    );
+  }
+  const source = plan.source.byteSource(file);
+  switch (plan.builder) {
+    case "parquet":
+      return parquetShard(source, int64);
+    case "json":
+      if (/\.json$/i.test(file)) {
+        throw new InvalidArgumentError(
+          `${file} is one JSON document; wharf streams JSON Lines only (load it without streaming).`,
+        );
+      }
+      return linesShard(source, "json");
+    case "text":
+      return linesShard(source, "text");
+    default:
+      throw new InvalidArgumentError(
+        `wharf does not stream ${plan.builder} files yet; load them without streaming.`,
+      );
+  }
+}
