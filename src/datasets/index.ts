@@ -11,6 +11,12 @@ export { featuresFromJson, featuresToJson } from "./features/features-json.js";
 export { featuresFromYaml, featuresToYaml } from "./features/features-yaml.js";
 export type { Columns, DatasetFormat, FormatType } from "./format.js";
 export {
+  type InterleaveOptions,
+  interleaveDatasets,
+  type StoppingStrategy,
+  splitDatasetByNode,
+} from "./iterable/combine.js";
+export {
   IterableDataset,
   type IterableState,
   type Row,

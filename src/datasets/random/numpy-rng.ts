@@ -258,6 +258,30 @@ export class Pcg64 {
     return Math.floor(product / 4294967296);
   }
 
+  /** numpy's `random()`: a double in [0, 1) from the top 53 bits of a 64-bit draw. */
+  random(): number {
+    this.next64();
+    return (this.outHigh * 2097152 + Math.floor(this.outLow / 2048)) / 9007199254740992;
+  }
+
+  /** `choice(p.length, size, p=p)`: indices drawn by the cumulative weights, as numpy draws them. */
+  choiceWeighted(weights: readonly number[], size: number): number[] {
+    const cdf: number[] = [];
+    let sum = 0;
+    for (const weight of weights) {
+      sum += weight;
+      cdf.push(sum);
+    }
+    const total = cdf[cdf.length - 1] as number;
+    const normalised = cdf.map((value) => value / total);
+    return Array.from({ length: size }, () => {
+      const draw = this.random();
+      let index = 0;
+      while (index < normalised.length - 1 && (normalised[index] as number) <= draw) index++;
+      return index;
+    });
+  }
+
   /** `permutation(n)`, continuing this generator's stream. */
   permutation(n: number): Uint32Array {
     const out = new Uint32Array(n);
