@@ -98,3 +98,8 @@ export class SplitNotFoundError extends WharfError {
     super(`There is no split "${split}"; the splits are ${available.join(", ")}.`);
   }
 }
+
+/** The rows read do not match the split sizes the dataset card declares. */
+export class NonMatchingSplitsSizesError extends WharfError {
+  override readonly code = "NonMatchingSplitsSizes";
+}

@@ -6,7 +6,13 @@ import { useSampleHub } from "../../../test/support/sample-hub.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
 import type { Dataset } from "../dataset.js";
 import { DatasetDict } from "../dataset-dict.js";
-import { CastError, ConfigNotFoundError, DatasetCardError, SplitNotFoundError } from "../errors.js";
+import {
+  CastError,
+  ConfigNotFoundError,
+  DatasetCardError,
+  NonMatchingSplitsSizesError,
+  SplitNotFoundError,
+} from "../errors.js";
 import { ClassLabel, Value } from "../features/feature-types.js";
 import { loadDataset } from "./load-dataset.js";
 
@@ -107,6 +113,28 @@ describe("loadDataset from a folder", () => {
     const train = (await loadDataset(folder, { cacheDir: tempFolder(), split: "train" })) as Dataset;
     expect(train.features.label).toEqual(new ClassLabel({ names: ["neg", "pos"] }));
     expect(train.getColumn("label")).toEqual([1, 0]);
+  });
+
+  it("checks the split sizes the card declares, unless told not to", async () => {
+    const folder = join(tempFolder(), "declared");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "train.csv"), "n\n1\n2\n3\n");
+    writeFileSync(
+      join(folder, "README.md"),
+      "---\ndataset_info:\n  splits:\n  - name: train\n    num_examples: 5\n---\n",
+    );
+    await expect(loadDataset(folder, { cacheDir: tempFolder() })).rejects.toThrow(
+      NonMatchingSplitsSizesError,
+    );
+    await expect(loadDataset(folder, { cacheDir: tempFolder() })).rejects.toThrow(
+      /declared with 5 rows but has 3/,
+    );
+    const unchecked = (await loadDataset(folder, {
+      cacheDir: tempFolder(),
+      verificationMode: "no_checks",
+      split: "train",
+    })) as Dataset;
+    expect(unchecked.numRows).toBe(3);
   });
 
   it("reads compressed data files through a decompressed copy in the cache", async () => {

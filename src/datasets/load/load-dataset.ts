@@ -10,7 +10,7 @@
  * With `streaming: true` the plan becomes shards streamed in place (`stream-dataset.ts`).
  *
  * Not yet (issue #7): the folder builders (imagefolder, audiofolder), webdataset, zipped
- * data files, `dataset_info` split-size checks.
+ * data files.
  */
 
 import { createHash } from "node:crypto";
@@ -21,7 +21,7 @@ import { InvalidArgumentError, NetworkError, OfflineModeError } from "../../core
 import type { Int64Mode } from "../arrow/read-values.js";
 import type { Dataset } from "../dataset.js";
 import { DatasetDict } from "../dataset-dict.js";
-import { SplitNotFoundError } from "../errors.js";
+import { NonMatchingSplitsSizesError, SplitNotFoundError } from "../errors.js";
 import type { Features } from "../features/feature-types.js";
 import { featuresToJson } from "../features/features-json.js";
 import { featuresFromYaml } from "../features/features-yaml.js";
@@ -78,6 +78,8 @@ export interface LoadDatasetOptions extends HubSourceOptions {
   offline?: boolean;
   /** Stream rows from where the files live instead of preparing them (an `IterableDataset`). */
   streaming?: boolean;
+  /** `basic_checks` (default) compares the rows read with the card's `dataset_info`; `no_checks` does not. */
+  verificationMode?: "basic_checks" | "all_checks" | "no_checks";
   /** Streaming only: 64-bit integers as numbers (default; beyond 2^53 an error) or bigints. */
   int64?: Int64Mode;
 }
@@ -242,12 +244,50 @@ async function prepareSplits(
     }
     splits[split] = dataset;
   }
+  if (options.verificationMode !== "no_checks") verifySplits(plan.card, configName, splits, path);
   const features = Object.values(splits)[0]?.features ?? {};
   await writePrepared(location, splits, { builderName: builder, configName, features });
   return readPrepared(location) as Record<string, Dataset>;
 }
 
 /** Features the card declares for a config: its own `features`, else its `dataset_info` entry's. */
+/** The card's `dataset_info` entry for a config (a mapping, or a list keyed by `config_name`). */
+function infoEntry(
+  datasetInfo: unknown,
+  configName: string,
+): { features?: unknown; splits?: unknown } | undefined {
+  const entries = Array.isArray(datasetInfo) ? datasetInfo : datasetInfo ? [datasetInfo] : [];
+  return entries.find((item: { config_name?: string }) => (item?.config_name ?? "default") === configName);
+}
+
+/**
+ * Python's basic split check: every split the card's `dataset_info` declares must have been read, with
+ * the number of rows declared. `verificationMode: "no_checks"` skips it.
+ */
+function verifySplits(
+  card: DatasetCard,
+  configName: string,
+  splits: Record<string, Dataset>,
+  path: string,
+): void {
+  const declared = infoEntry(card.metadata.dataset_info, configName)?.splits;
+  if (!Array.isArray(declared)) return;
+  const problems: string[] = [];
+  for (const entry of declared as { name?: string; num_examples?: number }[]) {
+    const split = String(entry.name);
+    const read = splits[split];
+    if (!read) problems.push(`split "${split}" is declared but no data file holds it`);
+    else if (typeof entry.num_examples === "number" && entry.num_examples !== read.numRows) {
+      problems.push(`split "${split}" is declared with ${entry.num_examples} rows but has ${read.numRows}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new NonMatchingSplitsSizesError(
+      `${path}: ${problems.join("; ")}. Fix the card's dataset_info, or pass verificationMode: "no_checks".`,
+    );
+  }
+}
+
 function declaredFeatures(
   configFeatures: unknown,
   datasetInfo: unknown,
@@ -256,10 +296,7 @@ function declaredFeatures(
 ): Features | undefined {
   if (configFeatures !== undefined)
     return featuresFromYaml(configFeatures, `${path} config ${configName} features`);
-  const entries = Array.isArray(datasetInfo) ? datasetInfo : datasetInfo ? [datasetInfo] : [];
-  const entry = entries.find(
-    (item: { config_name?: string }) => (item?.config_name ?? "default") === configName,
-  ) as { features?: unknown } | undefined;
+  const entry = infoEntry(datasetInfo, configName);
   return entry?.features !== undefined
     ? featuresFromYaml(entry.features, `${path} dataset_info features`)
     : undefined;
