@@ -102,5 +102,12 @@ describe("pushToHub", () => {
     await expect(reviews().pushToHub("alice/configs", { ...call, configName: "data" })).rejects.toThrow(
       /may not be named/,
     );
+    expect(await getDatasetConfigNames("alice/configs", call)).toEqual(["default", "tiny"]);
+    expect(
+      await getDatasetSplitNames("alice/configs", { ...call, name: "tiny", cacheDir: tempFolder() }),
+    ).toEqual(["train"]);
+    const infos = await getDatasetInfos("alice/configs", call);
+    expect(infos.tiny?.splits.train?.numExamples).toBe(3);
+    expect(infos.default?.features).toEqual(reviews().features);
   });
 });

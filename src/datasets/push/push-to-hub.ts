@@ -150,7 +150,8 @@ function updatedCard(
 /** This push's info over an earlier one: its splits replace same-named splits, the others stay. */
 function mergeInfo(previous: YamlObject | undefined, info: YamlObject): YamlObject {
   const pushed = info.splits as YamlObject[];
-  const earlier = (Array.isArray(previous?.splits) ? (previous?.splits as YamlObject[]) : []).filter(
+  const previousSplits = previous?.splits;
+  const earlier = (Array.isArray(previousSplits) ? (previousSplits as YamlObject[]) : []).filter(
     (split) => !pushed.some((entry) => entry.name === split.name),
   );
   return { ...previous, ...info, splits: [...earlier, ...pushed] };
