@@ -321,6 +321,16 @@ describe("saveToDisk / loadFromDisk", () => {
   });
 });
 
+describe("a dataset saved again at the same path", () => {
+  it("is read afresh, never from batches cached for the file it replaced", async () => {
+    const folder = join(tempFolder(), "saved");
+    await Dataset.fromDict({ n: [1, 2, 3] }).saveToDisk(folder);
+    expect(loadDatasetFromDisk(folder).getColumn("n")).toEqual([1, 2, 3]);
+    await Dataset.fromDict({ n: [7, 8, 9] }).saveToDisk(folder);
+    expect(loadDatasetFromDisk(folder).getColumn("n")).toEqual([7, 8, 9]);
+  });
+});
+
 describe("batched functions", () => {
   it("get batches of 1000 rows by default, as in Python, and the whole dataset with batchSize 0", async () => {
     const ds = Dataset.fromDict({ n: Array.from({ length: 2500 }, (_, i) => i) });

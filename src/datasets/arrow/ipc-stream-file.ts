@@ -39,6 +39,7 @@ export class IpcStreamFile {
 
   private constructor(
     readonly path: string,
+    private readonly identity: string,
     schema: Schema,
     schemaBytes: Buffer,
     dictionaryBytes: Buffer[],
@@ -56,7 +57,8 @@ export class IpcStreamFile {
   static open(path: string): IpcStreamFile {
     const fd = openSync(path, "r");
     try {
-      const fileSize = fstatSync(fd).size;
+      const stats = fstatSync(fd);
+      const fileSize = stats.size;
       let offset = 0;
       let schemaBytes: Buffer | undefined;
       const dictionaries: Buffer[] = [];
@@ -115,7 +117,10 @@ export class IpcStreamFile {
       }
       if (!schemaBytes) throw new ArrowFileCorruptError(path, "it has no schema message");
       const schema = RecordBatchReader.from(schemaBytes).open().schema;
-      return new IpcStreamFile(path, schema, schemaBytes, dictionaries, spans, rows);
+      // The cache key names this version of the file, so a file replaced at the same path is never
+      // answered from batches of the old one.
+      const identity = `${path}\0${stats.ino}\0${stats.size}\0${stats.mtimeMs}`;
+      return new IpcStreamFile(path, identity, schema, schemaBytes, dictionaries, spans, rows);
     } finally {
       closeSync(fd);
     }
@@ -127,7 +132,7 @@ export class IpcStreamFile {
 
   /** Record batch `index`, from the shared cache or one positioned read. */
   readBatch(index: number): RecordBatch {
-    const key = `${this.path}\0${index}`;
+    const key = `${this.identity}\0${index}`;
     const cached = batchCache.get(key);
     if (cached) return cached;
     const span = this.batchSpans[index];
