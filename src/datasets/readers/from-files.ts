@@ -3,7 +3,7 @@
  * inferred as Python infers them, or given). Arrow stream files are not copied: the dataset reads them
  * lazily where they are. Preparing files into the datasets cache is `loadDataset`'s work (issue #7).
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { type RecordBatch, type Schema, tableFromIPC } from "apache-arrow";
 import { ArrowTable } from "../arrow/arrow-table.js";
 import { Dataset, EMPTY_INFO, type FromColumnsOptions } from "../dataset.js";
@@ -21,6 +21,18 @@ import { resolveDataFiles } from "./resolve-files.js";
 
 type Paths = string | readonly string[];
 const ARROW_FILE_MAGIC = Buffer.from("ARROW1");
+
+/** Whether a file is in the IPC file format (it starts `ARROW1`), reading only its first bytes. */
+function startsWithMagic(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const head = Buffer.alloc(ARROW_FILE_MAGIC.length);
+    readSync(fd, head, 0, head.length, 0);
+    return head.equals(ARROW_FILE_MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Record batches of one schema as a dataset; with features given, the batches must already match. */
 function datasetOfBatches(
@@ -63,7 +75,7 @@ export async function fromParquet(
 /** Arrow files: stream files are read in place and lazily; IPC files (`ARROW1`) are read into memory. */
 export async function fromArrow(paths: Paths, options: FromColumnsOptions = {}): Promise<Dataset> {
   const files = await resolveDataFiles(paths);
-  const isFileFormat = (file: string) => readFileSync(file).subarray(0, 6).equals(ARROW_FILE_MAGIC);
+  const isFileFormat = (file: string) => startsWithMagic(file);
   if (!files.some(isFileFormat)) {
     const table = ArrowTable.fromIpcFiles(files);
     return new Dataset({
