@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { VEGA_DATA } from "../../../scripts/sample-repos.js";
 import { useSampleHub } from "../../../test/support/sample-hub.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
 import type { Dataset } from "../dataset.js";
@@ -13,7 +14,7 @@ import {
   NonMatchingSplitsSizesError,
   SplitNotFoundError,
 } from "../errors.js";
-import { ClassLabel, Value } from "../features/feature-types.js";
+import { ClassLabel, Image, Value } from "../features/feature-types.js";
 import { loadDataset } from "./load-dataset.js";
 
 const tempFolder = useTempFolders("wharf-load-");
@@ -156,5 +157,43 @@ describe("loadDataset from a folder", () => {
     })) as DatasetDict;
     expect(dict.get("train").getColumn("x")).toEqual([1, 2]);
     await expect(loadDataset("csv", {})).rejects.toThrow(/needs dataFiles/);
+  });
+});
+
+describe("loadDataset of media folders", () => {
+  it("labels images by their folder, or joins a metadata file by file_name", async () => {
+    const folder = join(tempFolder(), "pictures");
+    for (const [split, animal, file] of [
+      ["train", "cats", "7zip.png"],
+      ["train", "dogs", "ffox.png"],
+      ["test", "cats", "gimp.png"],
+      ["test", "dogs", "7zip.png"],
+    ] as const) {
+      mkdirSync(join(folder, split, animal), { recursive: true });
+      copyFileSync(join(VEGA_DATA, file), join(folder, split, animal, file));
+    }
+    const dict = (await loadDataset(folder, { cacheDir: tempFolder() })) as DatasetDict;
+    expect(dict.numRows).toEqual({ train: 2, test: 2 });
+    const train = dict.get("train");
+    expect(train.features).toEqual({
+      image: new Image(),
+      label: new ClassLabel({ names: ["cats", "dogs"] }),
+    });
+    expect(train.get(0)).toEqual({
+      image: { bytes: null, path: join(folder, "train", "cats", "7zip.png") },
+      label: 0,
+    });
+
+    const flat = join(tempFolder(), "captioned");
+    mkdirSync(flat, { recursive: true });
+    copyFileSync(join(VEGA_DATA, "gimp.png"), join(flat, "gimp.png"));
+    copyFileSync(join(VEGA_DATA, "ffox.png"), join(flat, "ffox.png"));
+    writeFileSync(
+      join(flat, "metadata.jsonl"),
+      '{"file_name": "ffox.png", "caption": "a fox"}\n{"file_name": "gimp.png", "caption": "a gimp"}\n',
+    );
+    const captioned = (await loadDataset(flat, { cacheDir: tempFolder(), split: "train" })) as Dataset;
+    expect(captioned.features).toEqual({ image: new Image(), caption: new Value("string") });
+    expect(captioned.getColumn("caption")).toEqual(["a fox", "a gimp"]);
   });
 });

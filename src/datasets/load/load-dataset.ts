@@ -9,8 +9,7 @@
  *
  * With `streaming: true` the plan becomes shards streamed in place (`stream-dataset.ts`).
  *
- * Not yet (issue #7): the folder builders (imagefolder, audiofolder), webdataset, zipped
- * data files.
+ * Not yet (issue #7): webdataset, zipped data files, video and pdf folders.
  */
 
 import { createHash } from "node:crypto";
@@ -35,6 +34,7 @@ import {
   defaultDataFiles,
   EXTENSION_BUILDERS,
   inferBuilder,
+  METADATA_FILES,
   normaliseDataFiles,
   resolveDataFiles,
   type SplitFiles,
@@ -204,7 +204,12 @@ export async function planLoad(
   const wanted = Object.fromEntries(
     Object.entries(splitFiles).map(([split, files]) => [
       split,
-      files.filter((file) => builderFromPath !== undefined || builderOf(file) === inferred.builder),
+      files.filter(
+        (file) =>
+          builderFromPath !== undefined ||
+          builderOf(file) === inferred.builder ||
+          (inferred.builder.endsWith("folder") && METADATA_FILES.has(file.split("/").pop() as string)),
+      ),
     ]),
   );
   const configId = configIdOf(configName, options, builderOptions);

@@ -1,12 +1,22 @@
 /**
  * One split's data files read by a packaged builder into a dataset (the readers of `Dataset.from*`),
- * with the builder's options (`sep`, `columnNames` for csv; `field` for json; `keepLinebreaks` for text).
+ * with the builder's options (`sep`, `columnNames` for csv; `field` for json; `keepLinebreaks` for text);
+ * the folder builders read media files and their metadata.
  */
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { Dataset } from "../dataset.js";
 import { fromArrow, fromCsv, fromJson, fromParquet, fromText } from "../readers/from-files.js";
+import { readFolderBuilder } from "./read-folder.js";
 
-export const READABLE_BUILDERS = new Set(["parquet", "csv", "json", "text", "arrow"]);
+export const READABLE_BUILDERS = new Set([
+  "parquet",
+  "csv",
+  "json",
+  "text",
+  "arrow",
+  "imagefolder",
+  "audiofolder",
+]);
 
 export function readBuilderFiles(
   builder: string,
@@ -29,6 +39,9 @@ export function readBuilderFiles(
       });
     case "arrow":
       return fromArrow(files);
+    case "imagefolder":
+    case "audiofolder":
+      return readFolderBuilder(builder, files);
     default:
       throw new InvalidArgumentError(`wharf has no reader for the ${builder} builder yet.`);
   }

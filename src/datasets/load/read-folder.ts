@@ -1,0 +1,74 @@
+/**
+ * The folder builders (`imagefolder`, `audiofolder`) as Python's: each media file is a row whose
+ * `image` (or `audio`) column references it (`{bytes: null, path}`); a `metadata.csv`, `metadata.jsonl`
+ * or `metadata.parquet` adds columns to the files it names in `file_name` (relative to its folder);
+ * without metadata, when the files sit in more than one folder, a `label` ClassLabel of the sorted
+ * folder names is added.
+ */
+import { basename, dirname, resolve } from "node:path";
+import { Dataset } from "../dataset.js";
+import { DataFileRowError } from "../errors.js";
+import { Audio, ClassLabel, type Features, Image } from "../features/feature-types.js";
+import { inferFeature } from "../features/infer-features.js";
+import { fromParquet } from "../readers/from-files.js";
+import { readCsvColumns } from "../readers/read-csv.js";
+import { readJsonRows } from "../readers/read-json.js";
+import { METADATA_FILES } from "./data-files.js";
+
+type Row = Record<string, unknown>;
+
+export async function readFolderBuilder(
+  builder: "imagefolder" | "audiofolder",
+  files: readonly string[],
+): Promise<Dataset> {
+  const column = builder === "imagefolder" ? "image" : "audio";
+  const media = files.filter((file) => !METADATA_FILES.has(basename(file))).map((file) => resolve(file));
+  const metadataFiles = files.filter((file) => METADATA_FILES.has(basename(file)));
+  const metadata = new Map<string, Row>();
+  for (const file of metadataFiles) {
+    for (const row of await readMetadata(file)) {
+      const name = row.file_name;
+      if (typeof name !== "string")
+        throw new DataFileRowError(file, 0, "every metadata row needs a file_name column.");
+      const { file_name: _, ...rest } = row;
+      metadata.set(resolve(dirname(file), name), rest);
+    }
+  }
+  const mediaFeature = builder === "imagefolder" ? new Image() : new Audio();
+  if (metadata.size > 0) {
+    const rows = media
+      .filter((path) => metadata.has(path))
+      .map((path) => ({ [column]: path, ...metadata.get(path) }));
+    const names = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((name) => name !== column);
+    const features: Features = { [column]: mediaFeature };
+    for (const name of names)
+      features[name] = inferFeature(
+        rows.map((row) => (row as Row)[name]),
+        name,
+      );
+    return Dataset.fromList(rows, { features });
+  }
+  const folders = [...new Set(media.map((path) => basename(dirname(path))))].sort();
+  if (folders.length > 1) {
+    const label = new ClassLabel({ names: folders });
+    const rows = media.map((path) => ({ [column]: path, label: basename(dirname(path)) }));
+    return Dataset.fromList(rows, { features: { [column]: mediaFeature, label } });
+  }
+  return Dataset.fromList(
+    media.map((path) => ({ [column]: path })),
+    { features: { [column]: mediaFeature } },
+  );
+}
+
+async function readMetadata(file: string): Promise<Row[]> {
+  if (file.endsWith(".csv")) {
+    const { columns } = await readCsvColumns(file);
+    const names = Object.keys(columns);
+    const length = (columns[names[0] as string] as unknown[] | undefined)?.length ?? 0;
+    return Array.from({ length }, (_, i) =>
+      Object.fromEntries(names.map((name) => [name, (columns[name] as unknown[])[i]])),
+    );
+  }
+  if (file.endsWith(".jsonl")) return readJsonRows(file);
+  return (await fromParquet(file)).toList();
+}
