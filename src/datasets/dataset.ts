@@ -558,17 +558,12 @@ export class Dataset {
     if (values.length !== this.numRows) {
       throw new InvalidArgumentError(`addColumn got ${values.length} values for ${this.numRows} rows.`);
     }
-    const flat = this.indices ? null : this;
-    const base = flat ?? this.materialise();
     const added = Dataset.fromDict(
       { [name]: values as unknown[] },
       feature ? { features: { [name]: feature } } : {},
     );
-    return concatenateColumns(
-      base,
-      added,
-      updateFingerprint(this.fingerprint, "addColumn", { name, values, feature }),
-    );
+    const fingerprint = updateFingerprint(this.fingerprint, "addColumn", { name, values, feature });
+    return concatenateDatasets([this, added], { axis: 1 }).derive({ fingerprint });
   }
 
   /** The rows converted to new features (one per column); see `castValue` for what converts. */
@@ -655,31 +650,6 @@ export class Dataset {
   toString(): string {
     return `Dataset({ features: [${this.columnNames.map((name) => `'${name}'`).join(", ")}], num_rows: ${this.numRows} })`;
   }
-}
-
-/** Columns of two datasets of equal length side by side; the first must have no mapping. */
-function concatenateColumns(left: Dataset, right: Dataset, fingerprint: string): Dataset {
-  const features: Features = { ...left.features, ...right.features };
-  const schema = arrowSchemaOf(features);
-  const extra = right.recordBatch();
-  let at = 0;
-  const table = new ArrowTable(
-    schema,
-    left.table.segments.map((segment) => {
-      const start = at;
-      at += segment.numRows;
-      return {
-        numRows: segment.numRows,
-        file: segment.file,
-        load: () => {
-          const batch = segment.load();
-          const added = extra.slice(start, start + segment.numRows);
-          return batchOf(schema, [...batch.data.children, ...added.data.children], batch.numRows);
-        },
-      };
-    }),
-  );
-  return left.derive({ table, features, fingerprint });
 }
 
 function isContiguous(rows: Float64Array): boolean {

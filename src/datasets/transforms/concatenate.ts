@@ -54,6 +54,11 @@ function concatenateRows(datasets: readonly Dataset[], first: Dataset, fingerpri
   });
 }
 
+/**
+ * Columns side by side, read lazily: each of the first dataset's stored batches is joined, when loaded,
+ * with the same rows of the others (read through their mappings). A first dataset with a mapping is put
+ * in order in memory first.
+ */
 function concatenateColumns(datasets: readonly Dataset[], first: Dataset, fingerprint: string): Dataset {
   const features: Features = {};
   for (const dataset of datasets) {
@@ -69,17 +74,26 @@ function concatenateColumns(datasets: readonly Dataset[], first: Dataset, finger
     }
   }
   const schema = arrowSchemaOf(features);
-  const batches = [];
-  const chunk = 65_536;
-  for (let start = 0; start < first.numRows; start += chunk) {
-    const end = Math.min(start + chunk, first.numRows);
-    const children = datasets.flatMap((dataset) => dataset.recordBatch(start, end).data.children);
-    batches.push(batchOf(schema, children, end - start));
-  }
-  return first.derive({
-    table: ArrowTable.fromBatches(schema, batches),
-    indices: undefined,
-    features,
-    fingerprint,
-  });
+  const base = first.materialise();
+  const others = datasets.slice(1);
+  let at = 0;
+  const table = new ArrowTable(
+    schema,
+    base.table.segments.map((segment) => {
+      const start = at;
+      at += segment.numRows;
+      return {
+        numRows: segment.numRows,
+        file: segment.file,
+        load: () => {
+          const batch = segment.load();
+          const extra = others.flatMap(
+            (other) => other.recordBatch(start, start + segment.numRows).data.children,
+          );
+          return batchOf(schema, [...batch.data.children, ...extra], batch.numRows);
+        },
+      };
+    }),
+  );
+  return base.derive({ table, indices: undefined, features, fingerprint });
 }
