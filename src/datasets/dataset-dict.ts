@@ -2,12 +2,13 @@
  * `DatasetDict`: named splits, each a Dataset, with the same transforms applied across all of them and
  * Python's `save_to_disk` layout (`dataset_dict.json` plus one folder per split).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { InvalidArgumentError } from "../core/errors.js";
 import type { CommitInfo } from "../hub/create-commit.js";
 import type { Dataset } from "./dataset.js";
 import { type SaveToDiskOptions, writeDatasetFolder } from "./disk/save-to-disk.js";
+import { writeFolderStaged } from "./disk/staged-folder.js";
 import { DICT_FILE, dictJson } from "./disk/state-files.js";
 import { type PushToHubOptions, pushSplitsToHub } from "./push/push-to-hub.js";
 import type { MapFunction, MapOptions } from "./transforms/map.js";
@@ -109,22 +110,13 @@ export class DatasetDict {
 
   /** Python's layout: `dataset_dict.json` and a folder per split, put in place only when complete. */
   async saveToDisk(path: string, options: SaveToDiskOptions = {}): Promise<void> {
-    const target = resolve(path);
-    const staging = join(dirname(target), `.${basename(target)}.${process.pid}.incomplete`);
-    rmSync(staging, { recursive: true, force: true });
-    try {
+    await writeFolderStaged(path, async (staging) => {
       for (const [split, dataset] of Object.entries(this.splits)) {
         mkdirSync(join(staging, split), { recursive: true });
         await writeDatasetFolder(dataset, join(staging, split), options);
       }
-      mkdirSync(staging, { recursive: true });
       writeFileSync(join(staging, DICT_FILE), dictJson(this.keys()));
-      rmSync(target, { recursive: true, force: true });
-      renameSync(staging, target);
-    } catch (error) {
-      rmSync(staging, { recursive: true, force: true });
-      throw error;
-    }
+    });
   }
 
   toString(): string {

@@ -5,13 +5,14 @@
  * Everything is written in a folder beside the target and renamed into place at the end, so an interrupted
  * save never leaves a folder that loads.
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import bytes from "bytes";
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { Dataset } from "../dataset.js";
+import { writeFolderStaged } from "./staged-folder.js";
 import { INFO_FILE, infoJson, STATE_FILE, stateJson } from "./state-files.js";
-import { writeBatches } from "./write-batches.js";
+import { STORED_BATCH_ROWS, writeBatches } from "./write-batches.js";
 
 export interface SaveToDiskOptions {
   /** Largest shard, in bytes or as "500MB" (decimal units, as Python); default 500 MB. */
@@ -20,12 +21,6 @@ export interface SaveToDiskOptions {
 }
 
 const DEFAULT_MAX_SHARD_SIZE = 500_000_000;
-
-/**
- * Rows per record batch in saved shards. Python writes 1,000; any size reads the same, and fewer, larger
- * batches make a saved dataset quicker to open (one header read per batch) and to write.
- */
-const SAVED_BATCH_ROWS = 10_000;
 
 export function shardFileName(index: number, count: number): string {
   return `data-${String(index).padStart(5, "0")}-of-${String(count).padStart(5, "0")}.arrow`;
@@ -78,17 +73,7 @@ export async function saveDatasetToDisk(
       throw new InvalidArgumentError(`${path} holds this dataset's own files; save it to another folder.`);
     }
   }
-  const staging = join(dirname(target), `.${basename(target)}.${process.pid}.incomplete`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  try {
-    await writeDatasetFolder(dataset, staging, options);
-    rmSync(target, { recursive: true, force: true });
-    renameSync(staging, target);
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
+  await writeFolderStaged(target, (staging) => writeDatasetFolder(dataset, staging, options));
 }
 
 /** Writes the shards and JSON files of one dataset into an existing folder. */
@@ -102,7 +87,7 @@ export async function writeDatasetFolder(
   for (let index = 0; index < count; index++) {
     const shard = dataset.shard({ numShards: count, index, contiguous: true });
     const name = shardFileName(index, count);
-    await writeBatches(join(folder, name), dataset.table.schema, shard.storedBatches(SAVED_BATCH_ROWS));
+    await writeBatches(join(folder, name), dataset.table.schema, shard.storedBatches(STORED_BATCH_ROWS));
     files.push(name);
   }
   writeFileSync(join(folder, INFO_FILE), infoJson(dataset.info, dataset.features));

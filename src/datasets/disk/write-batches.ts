@@ -8,6 +8,12 @@ import { IpcStreamWriter } from "../arrow/ipc-stream-writer.js";
 /** Python's writer_batch_size: rows per record batch in files wharf writes. */
 export const WRITER_BATCH_SIZE = 1000;
 
+/**
+ * Rows per record batch in saved shards and prepared cache files. Python writes 1,000; any size reads the
+ * same, and fewer, larger batches make a file quicker to open (one header read per batch) and to write.
+ */
+export const STORED_BATCH_ROWS = 10_000;
+
 export async function writeBatches(
   path: string,
   schema: Schema,

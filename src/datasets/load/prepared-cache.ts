@@ -4,20 +4,12 @@
  * in a staging folder beside it and renamed into place, so a folder under its final name is complete;
  * the second load reads it lazily and downloads and parses nothing.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { ArrowTable } from "../arrow/arrow-table.js";
 import { Dataset, EMPTY_INFO } from "../dataset.js";
-import { WRITER_BATCH_SIZE, writeBatches } from "../disk/write-batches.js";
+import { writeFolderStaged } from "../disk/staged-folder.js";
+import { STORED_BATCH_ROWS, writeBatches } from "../disk/write-batches.js";
 import type { Features } from "../features/feature-types.js";
 import { featuresOfSchema } from "../features/features-arrow.js";
 import { featuresFromJson, featuresToJson } from "../features/features-json.js";
@@ -95,10 +87,7 @@ export async function writePrepared(
   splits: Record<string, Dataset>,
   meta: { builderName: string; configName: string; features: Features },
 ): Promise<void> {
-  const staging = `${location.folder}.${process.pid}.incomplete`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
-  try {
+  await writeFolderStaged(location.folder, async (staging) => {
     const info: PreparedInfo = {
       builder_name: meta.builderName,
       config_name: meta.configName,
@@ -113,7 +102,7 @@ export async function writePrepared(
       const { bytes } = await writeBatches(
         file,
         dataset.table.schema,
-        dataset.storedBatches(WRITER_BATCH_SIZE * 10),
+        dataset.storedBatches(STORED_BATCH_ROWS),
       );
       info.splits[split] = {
         name: split,
@@ -128,11 +117,5 @@ export async function writePrepared(
       join(staging, INFO_FILE),
       pythonJsonDumps({ citation: "", description: "", homepage: "", license: "", ...info }, { indent: 2 }),
     );
-    mkdirSync(dirname(location.folder), { recursive: true });
-    rmSync(location.folder, { recursive: true, force: true });
-    renameSync(staging, location.folder);
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
