@@ -124,8 +124,8 @@ function filesSource(
   return {
     listing,
     cardText,
-    // Refined per load from the files actually used (see loadDataset); this covers the listing.
-    fingerprint: fingerprintOfFiles(listing.map((path) => resolve(root, path))),
+    // The card only: loadDataset adds the data files it uses, so unrelated files never cost a stat.
+    fingerprint: cardText === undefined ? "" : fingerprintOfFiles([resolve(root, "README.md")]),
     datasetName: name,
     cacheName: name,
     fetch: async (files) => new Map(files.map((file) => [file, resolve(root, file)])),

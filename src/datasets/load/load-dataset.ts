@@ -24,6 +24,7 @@ import { NonMatchingSplitsSizesError, SplitNotFoundError } from "../errors.js";
 import type { Features } from "../features/feature-types.js";
 import { featuresToJson } from "../features/features-json.js";
 import { featuresFromYaml } from "../features/features-yaml.js";
+import { fingerprintOfFiles } from "../fingerprint.js";
 import type { IterableDataset } from "../iterable/iterable-dataset.js";
 import type { IterableDatasetDict } from "../iterable/iterable-dataset-dict.js";
 import { resolveDataFiles as resolveReaderFiles } from "../readers/resolve-files.js";
@@ -354,7 +355,10 @@ function configIdOf(
 /** Local files: a hash of the chosen files' identities (paths, sizes, times) and their splits. */
 function filesHash(source: DataSource, wanted: SplitFiles): string {
   const hash = createHash("sha256").update(source.fingerprint);
-  for (const [split, files] of Object.entries(wanted)) hash.update(`${split}:${files.join(",")}\n`);
+  for (const [split, files] of Object.entries(wanted)) {
+    const paths = files.map((file) => (source.byteSource(file) as { path: string }).path);
+    hash.update(`${split}:${fingerprintOfFiles(paths)}\n`);
+  }
   return hash.digest("hex").slice(0, 16);
 }
 
