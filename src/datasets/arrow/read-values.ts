@@ -64,15 +64,19 @@ export function readValues(data: Data, options: ReadOptions): unknown[] {
       return out;
     case Type.Date: {
       const days = (data.type as unknown as { unit: number }).unit === 0;
+      const words = days ? new Int32Array(0) : int64Words(values as unknown as BigInt64Array);
       for (let i = 0; i < length; i++) {
-        out[i] = valid(i) ? new Date(days ? (values[i] as number) * 86_400_000 : Number(values[i])) : null;
+        out[i] = valid(i)
+          ? new Date(days ? (values[i] as number) * 86_400_000 : int64AsDouble(words, i, true))
+          : null;
       }
       return out;
     }
     case Type.Timestamp: {
       const msPerUnit = MS_PER_UNIT[(data.type as Timestamp).unit] as number;
+      const words = int64Words(values as unknown as BigInt64Array);
       for (let i = 0; i < length; i++)
-        out[i] = valid(i) ? new Date(Math.floor(Number(values[i]) * msPerUnit)) : null;
+        out[i] = valid(i) ? new Date(Math.floor(int64AsDouble(words, i, true) * msPerUnit)) : null;
       return out;
     }
     case Type.Decimal: {
@@ -166,28 +170,29 @@ function validity(data: Data): (i: number) => boolean {
   return (i) => (((bitmap[(offset + i) >> 3] as number) >> ((offset + i) & 7)) & 1) === 1;
 }
 
-/** 2^21: a 64-bit value whose high word is below this (in magnitude) is below 2^53, a safe integer. */
-const SAFE_HIGH = 0x200000;
+/** The two 32-bit words of each 64-bit value, so values can be read without making a bigint each. */
+export function int64Words(values: BigInt64Array | BigUint64Array): Int32Array {
+  return new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+}
 
-/**
- * Reads 64-bit integers by their two 32-bit words, which avoids making a bigint per value (the slow
- * part): a value whose high word shows it is a safe integer becomes a number directly.
- */
+/** Value `index` of 64-bit integers as a double: exact below 2^53, rounded beyond. */
+export function int64AsDouble(words: Int32Array, index: number, signed: boolean): number {
+  const high = words[2 * index + 1] as number;
+  return (signed ? high : high >>> 0) * 4294967296 + ((words[2 * index] as number) >>> 0);
+}
+
+/** 64-bit integers as numbers under the int64 policy, or as bigints when the format asks for them. */
 function int64Numbers(
   values: BigInt64Array | BigUint64Array,
   options: ReadOptions,
 ): (i: number) => number | bigint {
   if (options.int64 === "bigint") return (i) => values[i] as bigint;
-  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  const words = int64Words(values);
   const signed = values instanceof BigInt64Array;
   return (i) => {
-    const high = words[2 * i + 1] as number;
-    if (signed ? high >= -SAFE_HIGH && high < SAFE_HIGH : high >= 0 && high < SAFE_HIGH) {
-      return high * 4294967296 + ((words[2 * i] as number) >>> 0);
-    }
-    const value = values[i] as bigint;
-    const number = Number(value);
-    if (!Number.isSafeInteger(number)) throw new Int64PrecisionError(`Column "${options.where}"`, value);
+    const number = int64AsDouble(words, i, signed);
+    if (!Number.isSafeInteger(number))
+      throw new Int64PrecisionError(`Column "${options.where}"`, values[i] as bigint);
     return number;
   };
 }

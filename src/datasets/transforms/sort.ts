@@ -11,7 +11,7 @@
  */
 import { type Data, Type } from "apache-arrow";
 import { InvalidArgumentError } from "../../core/errors.js";
-import { readValues } from "../arrow/read-values.js";
+import { int64AsDouble, int64Words, readValues } from "../arrow/read-values.js";
 import type { Dataset } from "../dataset.js";
 import { updateFingerprint } from "../fingerprint.js";
 import { radixOrder } from "./radix-order.js";
@@ -130,14 +130,10 @@ function fillNumericKeys(keys: Float64Array, at: number, data: Data, column: str
   const halfFloat =
     data.typeId === Type.Float && (data.type as unknown as { precision: number }).precision === 0;
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
-    const words = new Int32Array(values.buffer, values.byteOffset, length * 2);
+    const words = int64Words(values);
     const signed = values instanceof BigInt64Array;
-    for (let i = 0; i < length; i++) {
-      const high = words[2 * i + 1] as number;
-      const low = (words[2 * i] as number) >>> 0;
-      // Exact below 2^53; beyond, the double rounds, which can only tie values closer than its precision.
-      keys[at + i] = sign * ((signed ? high : high >>> 0) * 4294967296 + low) + 0;
-    }
+    // Exact below 2^53; beyond, the double rounds, which can only tie values closer than its precision.
+    for (let i = 0; i < length; i++) keys[at + i] = sign * int64AsDouble(words, i, signed) + 0;
   } else if (ArrayBuffer.isView(values) && data.typeId !== Type.Bool && !halfFloat) {
     const typed = values as unknown as ArrayLike<number>;
     for (let i = 0; i < length; i++) keys[at + i] = sign * (typed[i] as number) + 0;
