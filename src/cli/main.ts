@@ -12,6 +12,10 @@ import { run } from "./run.js";
 import { registerServe } from "./serve.js";
 import { registerUpload } from "./upload.js";
 
+// The AWS SDK warns on every run that its releases after January 2027 will need Node 22; wharf pins
+// its SDK in package-lock.json, so the notice is for wharf's maintainers, not for each command's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const program = new Command("wharf")
   .description("Get datasets from where they live to where they are used, and keep them there.")
   .version(WHARF_VERSION);

@@ -4,20 +4,10 @@
  * manages repos on a Hub, as Python's `hf repo`.)
  */
 import { type Command, Option } from "commander";
-import { readEnv } from "../core/index.js";
 import { isRepoType, parseRepoId, REPO_TYPES, type RepoType } from "../hub/index.js";
-import { importFolder, NotInStoreError, RepoStore } from "../mirror/index.js";
+import { importFolder, NotInStoreError } from "../mirror/index.js";
 import { typeOption } from "./options.js";
-
-interface StoreOption {
-  store?: string;
-}
-
-function openStore(options: StoreOption): RepoStore {
-  return RepoStore.inFolder(options.store ?? readEnv().storeDir);
-}
-
-const storeOption = () => new Option("--store <dir>", "the store folder (default $WHARF_HOME/store)");
+import { endpointUrlOption, openStore, type StoreOptions, storeOption } from "./store-option.js";
 
 export function registerMirror(program: Command): void {
   const repo = program.command("mirror").description("manage the repos of a wharf store on this machine");
@@ -32,6 +22,7 @@ export function registerMirror(program: Command): void {
     .option("--message <title>", "the commit's title")
     .option("--private", "make a new repo private")
     .addOption(storeOption())
+    .addOption(endpointUrlOption())
     .addHelpText(
       "after",
       "\nExamples:\n  wharf mirror import ./my-data --repo team/my-data --type dataset\n" +
@@ -40,7 +31,7 @@ export function registerMirror(program: Command): void {
     .action(
       async (
         folder: string,
-        options: StoreOption & {
+        options: StoreOptions & {
           repo: string;
           type: RepoType;
           revision: string;
@@ -71,8 +62,13 @@ export function registerMirror(program: Command): void {
       .addOption(typeOption())
       .option("--revision <rev>", "the revision it points to", "main")
       .addOption(storeOption())
+      .addOption(endpointUrlOption())
       .action(
-        async (idText: string, name: string, options: StoreOption & { type: RepoType; revision: string }) => {
+        async (
+          idText: string,
+          name: string,
+          options: StoreOptions & { type: RepoType; revision: string },
+        ) => {
           const store = openStore(options);
           const id = parseRepoId(idText, options.type);
           const commit = await store.resolveRevision(id, options.revision);
@@ -91,7 +87,8 @@ export function registerMirror(program: Command): void {
     .description("list the repos of a store")
     .addOption(new Option("--type <type>", "only repos of this type").choices([...REPO_TYPES]))
     .addOption(storeOption())
-    .action(async (options: StoreOption & { type?: string }) => {
+    .addOption(endpointUrlOption())
+    .action(async (options: StoreOptions & { type?: string }) => {
       const store = openStore(options);
       const types = options.type && isRepoType(options.type) ? [options.type] : REPO_TYPES;
       for (const type of types) {

@@ -1,13 +1,15 @@
 /** `wharf serve`: a store served as a Hub endpoint that Hub clients read from and commit to through `HF_ENDPOINT`. */
 import type { Command } from "commander";
-import { InvalidArgumentError, readEnv } from "../core/index.js";
-import { EMPTY_CONFIG, loadServerConfig, RepoStore, startHubServer } from "../mirror/index.js";
+import { InvalidArgumentError } from "../core/index.js";
+import { EMPTY_CONFIG, loadServerConfig, startHubServer } from "../mirror/index.js";
+import { endpointUrlOption, openStore, type StoreOptions, storeOption } from "./store-option.js";
 
 export function registerServe(program: Command): void {
   program
     .command("serve")
     .description("serve a store as a Hugging Face Hub endpoint (read API, downloads, commits, LFS uploads)")
-    .option("--store <dir>", "the store folder (default $WHARF_HOME/store)")
+    .addOption(storeOption())
+    .addOption(endpointUrlOption())
     .option("--port <n>", "the port; 0 picks a free one", "8080")
     .option("--host <host>", "the address to listen on", "127.0.0.1")
     .option("--config <file>", "a YAML file of tokens: tokens: [{token, user, orgs, role}]")
@@ -17,26 +19,28 @@ export function registerServe(program: Command): void {
     .addHelpText(
       "after",
       "\nExamples:\n  wharf serve --store ./store --port 8080\n" +
+        "  wharf serve --store s3://my-bucket/hub --endpoint-url http://127.0.0.1:9000\n" +
         '  HF_ENDPOINT=http://127.0.0.1:8080 python -c "from huggingface_hub import snapshot_download; ..."',
     )
     .action(
-      async (options: {
-        store?: string;
-        port: string;
-        host: string;
-        config?: string;
-        publicUrl?: string;
-        log?: boolean;
-        uploadSecret?: string;
-      }) => {
+      async (
+        options: StoreOptions & {
+          port: string;
+          host: string;
+          config?: string;
+          publicUrl?: string;
+          log?: boolean;
+          uploadSecret?: string;
+        },
+      ) => {
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) {
           throw new InvalidArgumentError(`--port must be a number from 0 to 65535, not ${options.port}.`);
         }
         const config = options.config ? await loadServerConfig(options.config) : EMPTY_CONFIG;
-        const storeDir = options.store ?? readEnv().storeDir;
+        const store = openStore(options);
         const server = await startHubServer(
-          RepoStore.inFolder(storeDir),
+          store,
           { host: options.host, port },
           {
             config,
@@ -45,7 +49,7 @@ export function registerServe(program: Command): void {
             uploadSecret: options.uploadSecret,
           },
         );
-        process.stdout.write(`wharf serving ${storeDir} at ${server.url}\n`);
+        process.stdout.write(`wharf serving ${store.objects.location} at ${server.url}\n`);
         process.stdout.write(`use it with: HF_ENDPOINT=${server.url}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {

@@ -29,8 +29,19 @@ export interface CommitOperationsOptions {
   parentCommit?: string;
 }
 
-/** How many times a commit without `parentCommit` is re-applied when other writers keep moving the branch. */
-const ATTEMPTS = 5;
+/**
+ * How many times a commit without `parentCommit` is re-applied when other writers keep moving the
+ * branch, and the longest pause between tries. Each loser waits a random, growing time before it tries
+ * again, so writers racing through several servers over one bucket spread out instead of colliding
+ * in step.
+ */
+const ATTEMPTS = 12;
+const MAX_PAUSE_MS = 1000;
+
+function pauseBeforeRetry(attempt: number): Promise<void> {
+  const ceiling = Math.min(MAX_PAUSE_MS, 10 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
 
 /** A repo path as a commit may hold it: relative, no empty, `.` or `..` parts, nothing under `.git/`. */
 function checkPath(path: string): string {
@@ -142,6 +153,7 @@ export async function commitOperations(
       if (!(error instanceof RefMovedError) || attempt >= ATTEMPTS) throw error;
       if (options.parentCommit !== undefined)
         throw new ParentCommitMovedError(`${branch} moved while the commit was made; nothing changed.`);
+      await pauseBeforeRetry(attempt);
     }
   }
 }

@@ -8,4 +8,7 @@ export type { Commit, StoredFile } from "./store/commit.js";
 export * from "./store/fs-object-store.js";
 export * from "./store/lfs-rules.js";
 export type * from "./store/object-store.js";
+export * from "./store/open-store.js";
 export * from "./store/repo-store.js";
+export * from "./store/s3-object-store.js";
+export * from "./store/s3-settings.js";

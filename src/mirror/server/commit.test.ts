@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { commit, downloadFile } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commitLines, postNdjsonCommit } from "../../../test/support/ndjson-commit.js";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../../test/support/sample-hub.js";
 import { gitBlobOid } from "../../core/hash.js";
 
@@ -22,11 +23,7 @@ afterAll(async () => {
 
 /** POSTs an NDJSON commit body as Python's client writes it. */
 function postCommit(lines: unknown[], token: string | undefined, repo = "team/secret-data") {
-  return fetch(`${hub.url}/api/datasets/${repo}/commit/main`, {
-    method: "POST",
-    headers: { "content-type": "application/x-ndjson", ...(token && { authorization: `Bearer ${token}` }) },
-    body: lines.map((line) => JSON.stringify(line)).join("\n"),
-  });
+  return postNdjsonCommit(`${hub.url}/api/datasets/${repo}/commit/main`, lines, token);
 }
 
 const headOf = async () =>
@@ -133,22 +130,7 @@ describe("commits", () => {
 
   it("loses no commit when several race on one branch", async () => {
     const answers = await Promise.all(
-      [1, 2, 3, 4, 5].map((n) =>
-        postCommit(
-          [
-            { key: "header", value: { summary: `race ${n}` } },
-            {
-              key: "file",
-              value: {
-                path: `race/${n}.txt`,
-                content: Buffer.from(`${n}`).toString("base64"),
-                encoding: "base64",
-              },
-            },
-          ],
-          ALICE,
-        ),
-      ),
+      [1, 2, 3, 4, 5].map((n) => postCommit(commitLines(`race ${n}`, { [`race/${n}.txt`]: `${n}` }), ALICE)),
     );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
     const tree = (await (

@@ -24,6 +24,7 @@ import {
   repoTypePrefix,
 } from "./keys.js";
 import type { ByteRange, ObjectSource, ObjectStore } from "./object-store.js";
+import { type OpenStoreOptions, openObjectStore } from "./open-store.js";
 import { RepoTree } from "./repo-tree.js";
 
 export const DEFAULT_BRANCH = "main";
@@ -91,6 +92,11 @@ export class RepoStore {
   /** A store in a folder. */
   static inFolder(folder: string, options?: RepoStoreOptions): RepoStore {
     return new RepoStore(new FsObjectStore(folder), options);
+  }
+
+  /** The store at an address: a folder, or `s3://bucket/prefix` (see `openObjectStore`). */
+  static open(address: string, options: RepoStoreOptions & OpenStoreOptions = {}): RepoStore {
+    return new RepoStore(openObjectStore(address, options), options);
   }
 
   // Repos

@@ -9,7 +9,12 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { InvalidArgumentError } from "../../../core/errors.js";
 import { repoIdString, repoUrlPrefix } from "../../../hub/repo-id.js";
 import { type CommitOperation, commitOperations } from "../../commit-operations.js";
-import { NotInStoreError, ParentCommitMovedError, PathNotInCommitError } from "../../errors.js";
+import {
+  NotInStoreError,
+  ParentCommitMovedError,
+  PathNotInCommitError,
+  RefMovedError,
+} from "../../errors.js";
 import { defaultLfsPatterns, isLfsFile } from "../../store/lfs-rules.js";
 import {
   absoluteUrl,
@@ -105,6 +110,8 @@ export function registerCommitRoutes(app: FastifyInstance, deps: ServerDeps): vo
       } catch (error) {
         if (error instanceof ParentCommitMovedError)
           throw new HubHttpError(412, error.message, "PreconditionFailed");
+        // Other writers kept moving the branch through every retry: the client may try again.
+        if (error instanceof RefMovedError) throw new HubHttpError(409, error.message, "Conflict");
         if (error instanceof PathNotInCommitError)
           throw new HubHttpError(404, error.message, "EntryNotFound");
         if (error instanceof NotInStoreError || error instanceof InvalidArgumentError)

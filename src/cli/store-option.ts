@@ -1,0 +1,26 @@
+/** `--store` and `--endpoint-url`, shared by `wharf mirror` and `wharf serve`: a folder or an S3 bucket. */
+import { Option } from "commander";
+import { readEnv } from "../core/index.js";
+import { RepoStore } from "../mirror/index.js";
+
+export interface StoreOptions {
+  store?: string;
+  endpointUrl?: string;
+}
+
+export const storeOption = () =>
+  new Option(
+    "--store <dir|s3://bucket/prefix>",
+    "the store: a folder or an S3 bucket (default $WHARF_STORE)",
+  );
+
+export const endpointUrlOption = () =>
+  new Option("--endpoint-url <url>", "the S3 endpoint for s3:// stores (default AWS_ENDPOINT_URL)");
+
+export function storeAddress(options: StoreOptions): string {
+  return options.store ?? readEnv().storeDir;
+}
+
+export function openStore(options: StoreOptions): RepoStore {
+  return RepoStore.open(storeAddress(options), { endpoint: options.endpointUrl });
+}
