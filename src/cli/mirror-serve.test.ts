@@ -1,6 +1,6 @@
 /**
- * `wharf mirror import` and `wharf serve` as a user runs them: the built bin in child processes, a real
- * store folder, and a request to the URL the server prints.
+ * `wharf mirror import|pull|list` and `wharf serve` as a user runs them: the built bin in child
+ * processes, real store folders and an S3 bucket (moto), and requests to the URL the server prints.
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -8,8 +8,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useMoto } from "../../test/support/moto.js";
 
 const run = promisify(execFile);
+const moto = useMoto();
 const bin = resolve(import.meta.dirname, "../../dist/cli/main.js");
 let work: string;
 
@@ -24,9 +26,13 @@ afterAll(async () => {
 });
 
 /** Starts `wharf serve` and resolves with the URL it prints, and the process. */
-function serve(args: string[]): Promise<{ url: string; stop: () => Promise<number | null> }> {
+function serve(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ url: string; stop: () => Promise<number | null> }> {
   const child = spawn(process.execPath, [bin, "serve", "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
+    env,
   });
   let stderr = "";
   child.stderr.on("data", (chunk) => {
@@ -50,23 +56,16 @@ function serve(args: string[]): Promise<{ url: string; stop: () => Promise<numbe
   });
 }
 
+/** `wharf mirror import` of the test folder as the dataset me/tiny. */
+function importTiny(store: string, extra: string[] = []) {
+  const args = ["mirror", "import", join(work, "folder"), "--repo", "me/tiny", "--type", "dataset"];
+  return run(process.execPath, [bin, ...args, "--store", store, ...extra]);
+}
+
 describe("wharf mirror import and wharf serve", () => {
   it("imports a folder, tags it, lists it and serves it", async () => {
     const store = join(work, "store");
-    const imported = await run(process.execPath, [
-      bin,
-      "mirror",
-      "import",
-      join(work, "folder"),
-      "--repo",
-      "me/tiny",
-      "--type",
-      "dataset",
-      "--store",
-      store,
-      "--message",
-      "First",
-    ]);
+    const imported = await importTiny(store, ["--message", "First"]);
     const commit = /commit ([0-9a-f]{40})/.exec(imported.stdout)?.[1];
     expect(imported.stdout).toContain("created dataset me/tiny");
     expect(commit).toBeDefined();
@@ -92,6 +91,51 @@ describe("wharf mirror import and wharf serve", () => {
       expect(await answer.text()).toBe("x,y\n1,2\n");
     } finally {
       expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it("pulls from one server into an S3 store, and serves the bucket", async () => {
+    const store = join(work, "upstream");
+    await importTiny(store);
+    await moto.current.bucket("cli-store");
+    const env = { ...process.env, ...moto.current.env };
+    const upstream = await serve(["--store", store]);
+    let commit: string;
+    try {
+      const pulled = await run(
+        process.execPath,
+        [
+          bin,
+          "mirror",
+          "pull",
+          "me/tiny",
+          "--type",
+          "dataset",
+          "--from",
+          upstream.url,
+          "--store",
+          "s3://cli-store/hub",
+          "--json",
+        ],
+        { env },
+      );
+      const summary = JSON.parse(pulled.stdout) as { commit: string; files: number; ref: string };
+      expect(summary).toMatchObject({ files: 2, ref: "refs/heads/main", createdRepo: true });
+      commit = summary.commit;
+    } finally {
+      await upstream.stop();
+    }
+    const listed = await run(process.execPath, [bin, "mirror", "list", "--store", "s3://cli-store/hub"], {
+      env,
+    });
+    expect(listed.stdout).toBe(`dataset\tme/tiny\tpublic\t${commit}\n`);
+    const mirror = await serve(["--store", "s3://cli-store/hub"], env);
+    try {
+      const answer = await fetch(`${mirror.url}/datasets/me/tiny/resolve/main/data/train.csv`);
+      expect(answer.headers.get("x-repo-commit")).toBe(commit);
+      expect(await answer.text()).toBe("x,y\n1,2\n");
+    } finally {
+      expect(await mirror.stop()).toBe(0);
     }
   });
 

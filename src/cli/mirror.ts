@@ -1,13 +1,29 @@
 /**
- * `wharf mirror`: the repos of a wharf store, on this machine. `import` commits a folder as a new commit
- * on a branch; `tag` and `branch` name a revision; `list` shows what the store holds. (`wharf repo`
- * manages repos on a Hub, as Python's `hf repo`.)
+ * `wharf mirror`: the repos of a wharf store, a folder or an S3 bucket. `pull` copies a repo from a Hub
+ * endpoint; `import` commits a folder as a new commit on a branch; `tag` and `branch` name a revision;
+ * `list` shows what the store holds. (`wharf repo` manages repos on a Hub, as Python's `hf repo`.)
  */
 import { type Command, Option } from "commander";
 import { isRepoType, parseRepoId, REPO_TYPES, type RepoType } from "../hub/index.js";
-import { importFolder, NotInStoreError } from "../mirror/index.js";
-import { typeOption } from "./options.js";
+import { importFolder, NotInStoreError, pullRepo } from "../mirror/index.js";
+import { jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
+import { printJson } from "./output.js";
+import { formatBytes, progressBars } from "./progress-bars.js";
 import { endpointUrlOption, openStore, type StoreOptions, storeOption } from "./store-option.js";
+
+interface PullCommandOptions extends StoreOptions {
+  type: RepoType;
+  repoType?: RepoType;
+  revision?: string;
+  include?: string[];
+  exclude?: string[];
+  config?: string;
+  from?: string;
+  token?: string;
+  maxWorkers: string;
+  quiet?: boolean;
+  json?: boolean;
+}
 
 export function registerMirror(program: Command): void {
   const repo = program.command("mirror").description("manage the repos of a wharf store on this machine");
@@ -81,6 +97,68 @@ export function registerMirror(program: Command): void {
         },
       );
   }
+
+  repo
+    .command("pull")
+    .description("copy a repo at a revision from a Hub endpoint into the store, under the Hub's commit id")
+    .argument("<repo>", "the repo id, namespace/name")
+    .addOption(typeOption())
+    .addOption(repoTypeOption())
+    .option("--revision <rev>", "a branch, tag or commit of the upstream (default main)")
+    .option("--include <pattern...>", "only files matching these patterns (fnmatch: * crosses /)")
+    .option("--exclude <pattern...>", "skip files matching these patterns")
+    .option("--config <name>", "a dataset config: only its data files and the card")
+    .option("--from <url>", "the upstream endpoint (default HF_ENDPOINT)")
+    .option("--token <token>", "the upstream token (default HF_TOKEN, then the stored one)")
+    .option("--max-workers <n>", "files fetched at once", "8")
+    .option("-q, --quiet", "no progress bars")
+    .addOption(jsonOption())
+    .addOption(storeOption())
+    .addOption(endpointUrlOption())
+    .addHelpText(
+      "after",
+      "\nExamples:\n  wharf mirror pull vega/flights --type dataset\n" +
+        "  wharf mirror pull glue --type dataset --config mrpc --store s3://team-bucket/hub\n" +
+        "  wharf mirror pull team/model --revision v1.0 --from http://wharf.internal:8080",
+    )
+    .action(async (idText: string, options: PullCommandOptions) => {
+      const repoType = repoTypeOf(options);
+      parseRepoId(idText, repoType);
+      const progress = progressBars({ quiet: options.quiet || options.json });
+      try {
+        const result = await pullRepo(openStore(options), {
+          repoId: idText,
+          repoType,
+          revision: options.revision,
+          allowPatterns: options.include,
+          ignorePatterns: options.exclude,
+          config: options.config,
+          endpoint: options.from,
+          token: options.token,
+          maxWorkers: Number(options.maxWorkers),
+          onProgress: progress.onProgress,
+        });
+        progress.stop();
+        const summary = {
+          repo: idText,
+          type: repoType,
+          commit: result.commit.id,
+          ref: result.ref ?? null,
+          files: Object.keys(result.commit.files).length,
+          downloadedFiles: result.downloadedFiles,
+          downloadedBytes: result.downloadedBytes,
+          createdRepo: result.createdRepo,
+        };
+        if (options.json) printJson(summary);
+        else
+          process.stdout.write(
+            `pulled ${repoType} ${idText} at ${result.commit.id}${result.ref ? ` (${result.ref})` : ""}: ` +
+              `${summary.files} files, ${result.downloadedFiles} downloaded (${formatBytes(result.downloadedBytes)})\n`,
+          );
+      } finally {
+        progress.stop();
+      }
+    });
 
   repo
     .command("list")

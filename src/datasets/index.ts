@@ -24,9 +24,11 @@ export {
 } from "./iterable/iterable-dataset.js";
 export { IterableDatasetDict } from "./iterable/iterable-dataset-dict.js";
 export {
+  configSplitFiles,
   type DataFilesSpec,
   defaultDataFiles,
   inferBuilder,
+  METADATA_FILES,
   resolveDataFiles,
   type SplitFiles,
 } from "./load/data-files.js";

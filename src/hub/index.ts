@@ -17,6 +17,7 @@ export * from "./list-repo-refs.js";
 export * from "./list-repo-tree.js";
 export * from "./list-repos.js";
 export * from "./repo-exists.js";
+export * from "./repo-files.js";
 export * from "./repo-id.js";
 export * from "./repo-info.js";
 export * from "./repo-management.js";

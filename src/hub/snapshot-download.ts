@@ -10,40 +10,30 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import pLimit from "p-limit";
 import { readEnv } from "../core/env.js";
 import { LocalEntryNotFoundError, OfflineModeError } from "../core/errors.js";
-import { filterPaths } from "../core/glob/fnmatch.js";
 import type { OnProgress } from "../core/progress.js";
 import { writeAtomically } from "./cache-files.js";
 import { CacheLayout } from "./cache-layout.js";
 import { type DryRunFileInfo, fileRequest, isUnreachable } from "./file-request.js";
 import { downloadRequest } from "./hf-hub-download.js";
 import { type HubCallOptions, tokenOf } from "./hub-request.js";
-import { listRepoTree, type RepoFile } from "./list-repo-tree.js";
+import type { RepoFile } from "./list-repo-tree.js";
+import { forEachFile, type RepoFilesSelection, selectRepoFiles } from "./repo-files.js";
 import type { RepoType } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
 import { DEFAULT_REVISION } from "./urls.js";
 
-export interface SnapshotDownloadOptions extends HubCallOptions {
-  repoId: string;
-  repoType?: RepoType;
-  revision?: string;
+export interface SnapshotDownloadOptions extends RepoFilesSelection {
   /** The cache; default `HF_HUB_CACHE`. */
   cacheDir?: string;
   /** Put the files under this folder instead of the cache (see `hfHubDownload`). */
   localDir?: string;
-  /** fnmatch patterns, as `huggingface_hub`'s: only matching files (`*` crosses `/`; `dir/` is a folder). */
-  allowPatterns?: string | readonly string[];
-  ignorePatterns?: string | readonly string[];
-  /** Files downloaded at once (default 8). */
-  maxWorkers?: number;
   forceDownload?: boolean;
   /** Say what each file would need, and download and write nothing. */
   dryRun?: boolean;
   /** No network at all (default `HF_HUB_OFFLINE`). */
   offline?: boolean;
-  onProgress?: OnProgress;
 }
 
 /** The etag the Hub gives a file, and the name of its blob: the sha256 for LFS, else the git blob id. */
@@ -96,53 +86,28 @@ export async function snapshotDownload(options: SnapshotDownloadOptions): Promis
   // As Python, the cache learns the revision's commit even when the files go to a local folder.
   if (revision !== commit && !options.dryRun) await writeAtomically(layout.ref(revision), commit);
 
-  // One listing gives every file's etag and size, so no file needs a HEAD of its own.
-  const files = new Map<string, RepoFile>();
-  for await (const entry of listRepoTree({ ...options, repoType, revision: commit, recursive: true }))
-    if (entry.type === "file") files.set(entry.path, entry);
-  const wanted = filterPaths([...files.keys()], {
-    allowPatterns: options.allowPatterns,
-    ignorePatterns: options.ignorePatterns,
-  }).map((path) => files.get(path) as RepoFile);
-  const limit = pLimit(Math.max(1, options.maxWorkers ?? 8));
-  // The overall count, for an overall progress bar beside each file's bytes.
-  let done = 0;
-  const counted = <T>(result: T): T => {
-    done++;
-    options.onProgress?.({
-      id: options.repoId,
-      phase: "files",
-      done,
-      total: wanted.length,
-      finished: done === wanted.length,
-    });
-    return result;
-  };
-  options.onProgress?.({ id: options.repoId, phase: "files", done, total: wanted.length });
-  const results = await Promise.all(
-    wanted.map((file) =>
-      limit(() =>
-        downloadRequest(
-          fileRequest(
-            {
-              repoId: options.repoId,
-              repoType,
-              filename: file.path,
-              revision: commit,
-              cacheDir: layout.cacheDir,
-              localDir,
-              endpoint: options.endpoint,
-              // Resolved once here: the default reads the token file, which a thousand files need not do.
-              token: tokenOf(options) ?? false,
-              client: options.client,
-              forceDownload: options.forceDownload,
-              dryRun: options.dryRun,
-              signal: options.signal,
-              onProgress: options.onProgress,
-            },
-            { commitHash: commit, etag: etagOf(file), size: file.size },
-          ),
-        ).then(counted),
+  const { listed, selected } = await selectRepoFiles({ ...options, repoType }, commit);
+  const wanted = selected.map((path) => listed.get(path) as RepoFile);
+  const results = await forEachFile(wanted, options, (file) =>
+    downloadRequest(
+      fileRequest(
+        {
+          repoId: options.repoId,
+          repoType,
+          filename: file.path,
+          revision: commit,
+          cacheDir: layout.cacheDir,
+          localDir,
+          endpoint: options.endpoint,
+          // Resolved once here: the default reads the token file, which a thousand files need not do.
+          token: tokenOf(options) ?? false,
+          client: options.client,
+          forceDownload: options.forceDownload,
+          dryRun: options.dryRun,
+          signal: options.signal,
+          onProgress: options.onProgress,
+        },
+        { commitHash: commit, etag: etagOf(file), size: file.size },
       ),
     ),
   );

@@ -2,6 +2,7 @@
 export * from "./commit-operations.js";
 export * from "./errors.js";
 export * from "./import-folder.js";
+export * from "./pull.js";
 export * from "./server/app.js";
 export * from "./server/config.js";
 export type { Commit, StoredFile } from "./store/commit.js";

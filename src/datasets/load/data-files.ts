@@ -216,3 +216,32 @@ export function inferBuilder(
   }
   return undefined;
 }
+
+/**
+ * The files of each split of a config, from the repo's file list: the call's own `dataDir`/`dataFiles`
+ * first, else the card config's, else the default patterns; `dataDir` limits the search to that folder.
+ */
+export function configSplitFiles(
+  listing: readonly string[],
+  config: { dataDir?: string; dataFiles?: DataFilesSpec } | undefined,
+  options: { dataDir?: string; dataFiles?: DataFilesSpec } = {},
+): SplitFiles {
+  const dataDir = options.dataDir ?? (options.dataFiles === undefined ? config?.dataDir : undefined);
+  const prefix = dataDir ? `${dataDir.replace(/\/+$/, "")}/` : "";
+  const inDataDir = prefix ? listing.filter((file) => file.startsWith(prefix)) : listing;
+  const spec = options.dataFiles ?? (options.dataDir === undefined ? config?.dataFiles : undefined);
+  return spec !== undefined
+    ? resolveDataFiles(inDataDir, prefixSpec(spec, prefix))
+    : defaultDataFiles(inDataDir);
+}
+
+/** A data files spec whose patterns are relative to `prefix` (a config's `data_dir`). */
+function prefixSpec(spec: DataFilesSpec, prefix: string): DataFilesSpec {
+  if (prefix === "") return spec;
+  return Object.fromEntries(
+    Object.entries(normaliseDataFiles(spec)).map(([split, patterns]) => [
+      split,
+      patterns.map((pattern) => prefix + pattern),
+    ]),
+  );
+}

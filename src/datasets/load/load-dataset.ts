@@ -31,13 +31,12 @@ import { resolveDataFiles as resolveReaderFiles } from "../readers/resolve-files
 import { castDataset } from "../transforms/cast.js";
 import { concatenateDatasets } from "../transforms/concatenate.js";
 import {
+  configSplitFiles,
   type DataFilesSpec,
-  defaultDataFiles,
   EXTENSION_BUILDERS,
   inferBuilder,
   METADATA_FILES,
   normaliseDataFiles,
-  resolveDataFiles,
   type SplitFiles,
 } from "./data-files.js";
 import {
@@ -175,14 +174,7 @@ export async function planLoad(
   const config = isBuilder || options.dataFiles !== undefined ? undefined : chooseConfig(card, options.name);
   const configName = options.name ?? config?.configName ?? "default";
   if (!isBuilder) {
-    const dataDir = options.dataDir ?? (options.dataFiles === undefined ? config?.dataDir : undefined);
-    const listing = dataDir
-      ? source.listing.filter((file) => file.startsWith(`${dataDir.replace(/\/+$/, "")}/`))
-      : source.listing;
-    const spec = options.dataFiles ?? (options.dataDir === undefined ? config?.dataFiles : undefined);
-    const prefix = dataDir ? `${dataDir.replace(/\/+$/, "")}/` : "";
-    splitFiles =
-      spec !== undefined ? resolveDataFiles(listing, prefixSpec(spec, prefix)) : defaultDataFiles(listing);
+    splitFiles = configSplitFiles(source.listing, config, options);
     if (Object.keys(splitFiles).length === 0) {
       throw new InvalidArgumentError(
         `${path} holds no data file wharf can read (looked for ${Object.keys(EXTENSION_BUILDERS).slice(0, 8).join(", ")}, ...).`,
@@ -320,16 +312,6 @@ function builderOf(file: string): string | undefined {
 }
 
 /** Patterns taken relative to `dataDir`. */
-function prefixSpec(spec: DataFilesSpec, prefix: string): DataFilesSpec {
-  if (prefix === "") return spec;
-  return Object.fromEntries(
-    Object.entries(normaliseDataFiles(spec)).map(([split, patterns]) => [
-      split,
-      patterns.map((pattern) => prefix + pattern),
-    ]),
-  );
-}
-
 /** The config's folder name: its name, plus a hash of the options that change what is prepared. */
 function configIdOf(
   configName: string,

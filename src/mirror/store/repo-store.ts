@@ -348,18 +348,51 @@ export class RepoStore {
     draft: CommitDraft,
     expectedHead: string | undefined,
   ): Promise<Commit> {
+    // The id last: a draft spread from a stored commit must not bring that commit's id along.
+    const commit: Commit = { ...draft, id: gitCommitId(draft) };
+    await this.recordCommit(repo, commit);
+    await this.setRef(repo, "heads", branch, expectedHead, commit.id);
+    return commit;
+  }
+
+  /**
+   * Stores a commit under its own id (one made here, or pulled from a Hub with the Hub's id), after
+   * checking every blob it names is stored: a commit never names content the store lacks. No ref moves.
+   */
+  async recordCommit(repo: RepoId, commit: Commit): Promise<void> {
     if (!(await this.getRepo(repo))) {
       throw new NotInStoreError(`No ${repo.type} repo ${repo.namespace}/${repo.name}; create it first.`);
     }
-    for (const [path, file] of Object.entries(draft.files)) {
+    for (const [path, file] of Object.entries(commit.files)) {
       if (!(await this.hasBlob(file.sha256))) {
         throw new NotInStoreError(`The content of ${path} (sha256 ${file.sha256}) is not in the store.`);
       }
     }
-    const commit: Commit = { id: gitCommitId(draft), ...draft };
-    await this.objects.put(commitKey(repo, commit.id), `${JSON.stringify(commit)}\n`);
-    await this.setRef(repo, "heads", branch, expectedHead, commit.id);
-    return commit;
+    const key = commitKey(repo, commit.id);
+    await this.objects.put(key, `${JSON.stringify(commit)}\n`);
+    // A commit pulled again with more files replaces the copy in memory too.
+    const cached = this.commits.get(key);
+    if (cached) {
+      this.commits.delete(key);
+      this.filesInCache -= cached.tree.size;
+    }
+  }
+
+  /**
+   * Points a ref at `next` whatever it held (a mirror following its upstream), still by
+   * compare-and-swap, so a concurrent change is seen and overwritten rather than interleaved.
+   */
+  async forceRef(repo: RepoId, kind: RefKind, name: string, next: string): Promise<void> {
+    for (;;) {
+      const current = await this.readRef(repo, kind, name, { fresh: true });
+      if (current === next) return;
+      try {
+        await this.setRef(repo, kind, name, current, next);
+        return;
+      } catch (error) {
+        if (!(error instanceof RefMovedError)) throw error;
+      }
+    }
   }
 
   /**
