@@ -129,6 +129,27 @@ describe("wharf mirror import and wharf serve", () => {
       env,
     });
     expect(listed.stdout).toBe(`dataset\tme/tiny\tpublic\t${commit}\n`);
+    // The bucket copied to a folder a machine without S3 access can use, then both kept level.
+    const offline = join(work, "offline");
+    const pushed = await run(
+      process.execPath,
+      [bin, "mirror", "push", "--store", "s3://cli-store/hub", "--to", offline, "--json"],
+      { env },
+    );
+    expect(JSON.parse(pushed.stdout)).toMatchObject({
+      repos: ["dataset/me/tiny"],
+      commitsCopied: 1,
+      blobsCopied: 2,
+      conflicts: [],
+    });
+    const synced = await run(
+      process.execPath,
+      [bin, "mirror", "sync", "--store", offline, "--with", "s3://cli-store/hub"],
+      { env },
+    );
+    expect(synced.stdout).toContain("0 commits, 0 blobs");
+    const offlineList = await run(process.execPath, [bin, "mirror", "list", "--store", offline]);
+    expect(offlineList.stdout).toBe(`dataset\tme/tiny\tpublic\t${commit}\n`);
     const mirror = await serve(["--store", "s3://cli-store/hub"], env);
     try {
       const answer = await fetch(`${mirror.url}/datasets/me/tiny/resolve/main/data/train.csv`);

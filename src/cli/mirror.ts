@@ -1,11 +1,19 @@
 /**
  * `wharf mirror`: the repos of a wharf store, a folder or an S3 bucket. `pull` copies a repo from a Hub
- * endpoint; `import` commits a folder as a new commit on a branch; `tag` and `branch` name a revision;
+ * endpoint; `push` and `sync` copy between stores; `import` commits a folder as a new commit on a branch; `tag` and `branch` name a revision;
  * `list` shows what the store holds. (`wharf repo` manages repos on a Hub, as Python's `hf repo`.)
  */
 import { type Command, Option } from "commander";
 import { isRepoType, parseRepoId, REPO_TYPES, type RepoType } from "../hub/index.js";
-import { importFolder, NotInStoreError, pullRepo } from "../mirror/index.js";
+import {
+  importFolder,
+  NotInStoreError,
+  pullRepo,
+  RefsDivergedError,
+  type RepoStore,
+  type TransferResult,
+  transferRepos,
+} from "../mirror/index.js";
 import { jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
 import { printJson } from "./output.js";
 import { formatBytes, progressBars } from "./progress-bars.js";
@@ -23,6 +31,57 @@ interface PullCommandOptions extends StoreOptions {
   maxWorkers: string;
   quiet?: boolean;
   json?: boolean;
+}
+
+interface TransferCommandOptions extends StoreOptions {
+  type: RepoType;
+  force?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+async function runTransfer(
+  from: RepoStore,
+  to: RepoStore,
+  ids: string[],
+  options: TransferCommandOptions,
+): Promise<TransferResult & { from: string; to: string }> {
+  const progress = progressBars({ quiet: options.quiet || options.json });
+  try {
+    const result = await transferRepos(from, to, {
+      repos: ids.length > 0 ? ids.map((id) => parseRepoId(id, options.type)) : undefined,
+      force: options.force,
+      onProgress: progress.onProgress,
+    });
+    return { ...result, from: from.objects.location, to: to.objects.location };
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Prints what each transfer did; diverged refs make the command fail, once everything else is done. */
+function report(
+  results: Array<TransferResult & { from: string; to: string }>,
+  json: boolean | undefined,
+): void {
+  if (json) printJson(results.length === 1 ? results[0] : results);
+  for (const result of results) {
+    if (!json)
+      process.stdout.write(
+        `${result.from} -> ${result.to}: ${result.repos.length} repos, ${result.commitsCopied} commits, ` +
+          `${result.blobsCopied} blobs (${formatBytes(result.bytesCopied)}), ${result.refsUpdated.length} refs moved\n`,
+      );
+    for (const conflict of result.conflicts)
+      process.stderr.write(
+        `diverged: ${conflict.repo} ${conflict.ref} is ${conflict.target} in ${result.to} and ${conflict.source} in ${result.from}; ` +
+          "left as it was (push --force overwrites it)\n",
+      );
+  }
+  const diverged = results.reduce((sum, result) => sum + result.conflicts.length, 0);
+  if (diverged > 0)
+    throw new RefsDivergedError(
+      `${diverged} ref(s) diverged and were left as they were; merge them, or push --force to overwrite.`,
+    );
 }
 
 export function registerMirror(program: Command): void {
@@ -158,6 +217,52 @@ export function registerMirror(program: Command): void {
       } finally {
         progress.stop();
       }
+    });
+
+  repo
+    .command("push")
+    .description(
+      "copy repos from one store to another (folder or S3, either way), sending only what is missing",
+    )
+    .argument("[repos...]", "repo ids, namespace/name (default: every repo of the store)")
+    .addOption(typeOption())
+    .requiredOption("--to <dir|s3://bucket/prefix>", "the store to copy into")
+    .option("--force", "move branches of the target that diverged from the source's")
+    .option("-q, --quiet", "no progress bars")
+    .addOption(jsonOption())
+    .addOption(storeOption())
+    .addOption(endpointUrlOption())
+    .addHelpText(
+      "after",
+      "\nExamples:\n  wharf mirror push --store ./store --to s3://team-bucket/hub\n" +
+        "  wharf mirror push vega/flights --type dataset --store s3://team-bucket/hub --to ./offline-store",
+    )
+    .action(async (ids: string[], options: TransferCommandOptions & { to: string }) => {
+      const from = openStore(options);
+      const to = openStore({ ...options, store: options.to });
+      const result = await runTransfer(from, to, ids, options);
+      report([result], options.json);
+    });
+
+  repo
+    .command("sync")
+    .description(
+      "bring two stores level both ways: each gets the repos, commits and forward ref moves of the other",
+    )
+    .argument("[repos...]", "repo ids, namespace/name (default: every repo of either store)")
+    .addOption(typeOption())
+    .requiredOption("--with <dir|s3://bucket/prefix>", "the other store")
+    .option("-q, --quiet", "no progress bars")
+    .addOption(jsonOption())
+    .addOption(storeOption())
+    .addOption(endpointUrlOption())
+    .addHelpText("after", "\nExample:\n  wharf mirror sync --store ./store --with s3://team-bucket/hub")
+    .action(async (ids: string[], options: TransferCommandOptions & { with: string }) => {
+      const one = openStore(options);
+      const other = openStore({ ...options, store: options.with });
+      const there = await runTransfer(one, other, ids, options);
+      const back = await runTransfer(other, one, ids, options);
+      report([there, back], options.json);
     });
 
   repo

@@ -6,6 +6,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { Transform } from "node:stream";
 import { FileChangedError } from "./errors.js";
 
 export const LFS_POINTER_VERSION = "https://git-lfs.github.com/spec/v1";
@@ -78,4 +79,23 @@ export async function digestFile(path: string, signal?: AbortSignal): Promise<Fi
     );
   }
   return { size, sha256: sha256.digest("hex"), gitBlobOid: sha1.digest("hex") };
+}
+
+/**
+ * A pass-through stream that hashes the bytes flowing through it and, at their end, fails with
+ * `mismatch(actual)` unless they hash to `expected`: a consumer that waits for the end (a file
+ * renamed into place, an upload completed) never takes bytes that are not the ones named.
+ */
+export function verifySha256(expected: string, mismatch: (actual: string) => Error): Transform {
+  const hash = createHash("sha256");
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      const actual = hash.digest("hex");
+      callback(actual === expected ? null : mismatch(actual));
+    },
+  });
 }

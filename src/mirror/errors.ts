@@ -25,3 +25,13 @@ export class ParentCommitMovedError extends WharfError {
 export class PathNotInCommitError extends WharfError {
   override readonly code = "PathNotInCommit";
 }
+
+/** A stored blob's bytes do not hash to the sha256 it is stored under: that copy is damaged. */
+export class CorruptBlobError extends WharfError {
+  override readonly code = "CorruptBlob";
+}
+
+/** Branches of two stores diverged, so a push or sync left them as they were. */
+export class RefsDivergedError extends WharfError {
+  override readonly code = "RefsDiverged";
+}

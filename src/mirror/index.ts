@@ -13,3 +13,4 @@ export * from "./store/open-store.js";
 export * from "./store/repo-store.js";
 export * from "./store/s3-object-store.js";
 export * from "./store/s3-settings.js";
+export * from "./transfer.js";

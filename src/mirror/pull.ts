@@ -11,7 +11,6 @@
 import { appendFile, mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { downloadFile } from "../core/download/engine.js";
-import { readEnv } from "../core/env.js";
 import { ChecksumMismatchError } from "../core/errors.js";
 import { digestFile } from "../core/hash.js";
 import { endpointOf, type HubCallOptions, tokenOf } from "../hub/hub-request.js";
@@ -23,9 +22,10 @@ import { parseRepoId, type RepoId, type RepoType } from "../hub/repo-id.js";
 import { repoInfo } from "../hub/repo-info.js";
 import { DEFAULT_REVISION, hfHubUrl } from "../hub/urls.js";
 import { configPaths } from "./config-files.js";
+import { AlreadyInStoreError } from "./errors.js";
 import type { Commit, StoredFile } from "./store/commit.js";
-import { FsObjectStore } from "./store/fs-object-store.js";
 import type { RepoStore } from "./store/repo-store.js";
+import { stagingFolder } from "./store/staging.js";
 
 export interface PullOptions extends RepoFilesSelection {
   /** A dataset config: only its data files (and the card) are pulled. */
@@ -52,13 +52,6 @@ export interface PullResult {
 /** One line of a pull's journal: a file whose content is in the store. */
 interface JournalEntry extends StoredFile {
   path: string;
-}
-
-function stagingOf(store: RepoStore, options: PullOptions): string {
-  if (options.stagingDir) return options.stagingDir;
-  return store.objects instanceof FsObjectStore
-    ? join(store.objects.root, ".staging")
-    : join(readEnv().wharfHome, "pulls");
 }
 
 async function readJournal(path: string): Promise<Map<string, StoredFile>> {
@@ -102,7 +95,7 @@ export async function pullRepo(store: RepoStore, options: PullOptions): Promise<
   const { listed, selected } = await selectRepoFiles(call, commitId);
   let paths = selected;
 
-  const staging = stagingOf(store, options);
+  const staging = stagingFolder(store, "pulls", options.stagingDir);
   const journalPath = join(
     staging,
     "journals",
@@ -186,11 +179,6 @@ export async function pullRepo(store: RepoStore, options: PullOptions): Promise<
   const wanted = paths.filter((path) => files[path] === undefined);
   await forEachFile(wanted, options, (path) => take(listed.get(path) as RepoFile));
 
-  const createdRepo = !(await store.getRepo(repo, { fresh: true }));
-  if (createdRepo) await store.createRepo(repo, { private: info.private, gated: info.gated });
-  // Visibility follows the upstream, so a repo made private there is private here too.
-  else await store.updateRepo(repo, { private: info.private, gated: info.gated });
-
   const commit = await commitRecord(store, repo, call, commitId, existing, files);
   await store.recordCommit(repo, commit);
   const ref = await upstreamRef(call, revision, commitId);
@@ -201,6 +189,18 @@ export async function pullRepo(store: RepoStore, options: PullOptions): Promise<
       ref.replace(/^refs\/(heads|tags)\//, ""),
       commitId,
     );
+  // The record last, so a new repo appears whole. Visibility follows the upstream, so a repo made
+  // private there is private here too.
+  const visibility = { private: info.private, gated: info.gated };
+  let createdRepo = !(await store.getRepo(repo, { fresh: true }));
+  try {
+    if (createdRepo) await store.createRepo(repo, visibility);
+  } catch (error) {
+    // Another pull created it meanwhile.
+    if (!(error instanceof AlreadyInStoreError)) throw error;
+    createdRepo = false;
+  }
+  if (!createdRepo) await store.updateRepo(repo, visibility);
   await rm(journalPath, { force: true });
   return { repo, commit, ref, createdRepo, downloadedFiles, downloadedBytes };
 }

@@ -4,13 +4,14 @@
  * compares and writes. Keys come from `RepoStore`, which builds them from validated names; this class
  * still refuses a key that could leave the root.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { constants, createReadStream, createWriteStream } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { type Readable, Transform } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { FileChangedError, InvalidArgumentError } from "../../core/errors.js";
+import { verifySha256 } from "../../core/hash.js";
 import { withLock } from "../../core/lock.js";
 import type { ByteRange, ObjectInfo, ObjectSource, ObjectStore } from "./object-store.js";
 
@@ -178,20 +179,14 @@ export class FsObjectStore implements ObjectStore {
 
 /** Copies a file, hashing the bytes as they pass; refuses the copy unless they hash to `sha256`. */
 async function copyVerified(source: string, target: string, sha256: string): Promise<void> {
-  const hash = createHash("sha256");
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
-  await pipeline(createReadStream(source, { highWaterMark: 1 << 20 }), hashing, createWriteStream(target));
-  const copied = hash.digest("hex");
-  if (copied !== sha256) {
-    throw new FileChangedError(
-      `${source} changed while it was being imported (sha256 ${sha256} when hashed, ${copied} when copied); import it again once it is written.`,
-    );
-  }
+  const check = verifySha256(
+    sha256,
+    (copied) =>
+      new FileChangedError(
+        `${source} changed while it was being imported (sha256 ${sha256} when hashed, ${copied} when copied); import it again once it is written.`,
+      ),
+  );
+  await pipeline(createReadStream(source, { highWaterMark: 1 << 20 }), check, createWriteStream(target));
 }
 
 /** Files that are not objects: a write in progress, or a compare-and-swap's lock. */

@@ -349,6 +349,9 @@ export class RepoStore {
     expectedHead: string | undefined,
   ): Promise<Commit> {
     // The id last: a draft spread from a stored commit must not bring that commit's id along.
+    if (!(await this.getRepo(repo))) {
+      throw new NotInStoreError(`No ${repo.type} repo ${repo.namespace}/${repo.name}; create it first.`);
+    }
     const commit: Commit = { ...draft, id: gitCommitId(draft) };
     await this.recordCommit(repo, commit);
     await this.setRef(repo, "heads", branch, expectedHead, commit.id);
@@ -357,12 +360,11 @@ export class RepoStore {
 
   /**
    * Stores a commit under its own id (one made here, or pulled from a Hub with the Hub's id), after
-   * checking every blob it names is stored: a commit never names content the store lacks. No ref moves.
+   * checking every blob it names is stored: a commit never names content the store lacks. No ref moves,
+   * and the repo need not have its record yet: copies and pulls write a new repo's record last, so
+   * the repo appears only once it is whole.
    */
   async recordCommit(repo: RepoId, commit: Commit): Promise<void> {
-    if (!(await this.getRepo(repo))) {
-      throw new NotInStoreError(`No ${repo.type} repo ${repo.namespace}/${repo.name}; create it first.`);
-    }
     for (const [path, file] of Object.entries(commit.files)) {
       if (!(await this.hasBlob(file.sha256))) {
         throw new NotInStoreError(`The content of ${path} (sha256 ${file.sha256}) is not in the store.`);
@@ -393,6 +395,46 @@ export class RepoStore {
         if (!(error instanceof RefMovedError)) throw error;
       }
     }
+  }
+
+  /** The ids of every commit the store holds for the repo, in no particular order. */
+  async commitIds(repo: RepoId): Promise<string[]> {
+    const prefix = `${repoPrefix(repo)}commits/`;
+    const ids: string[] = [];
+    for await (const object of this.objects.list(prefix)) {
+      const id = object.key.slice(prefix.length, -".json".length);
+      if (/^[0-9a-f]{40}$/.test(id)) ids.push(id);
+    }
+    return ids;
+  }
+
+  /**
+   * True when `ancestor` is `descendant` or reachable from it through parents (any parent, not only
+   * the first), looking at most `limit` commits back.
+   */
+  async isAncestor(repo: RepoId, ancestor: string, descendant: string, limit = 100_000): Promise<boolean> {
+    const queue = [descendant];
+    const seen = new Set<string>();
+    while (queue.length > 0 && seen.size < limit) {
+      const id = queue.shift() as string;
+      if (id === ancestor) return true;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      queue.push(...((await this.getCommit(repo, id))?.parents ?? []));
+    }
+    return false;
+  }
+
+  /**
+   * Writes a repo's record as another store holds it (same object id and creation date), or, when the
+   * repo exists here, takes its visibility. Returns true when the record is new.
+   */
+  async adoptRepo(record: RepoRecord): Promise<boolean> {
+    const key = repoRecordKey(record);
+    const created = await this.objects.compareAndSwap(key, undefined, `${JSON.stringify(record, null, 2)}\n`);
+    this.metadata.delete(key);
+    if (!created) await this.updateRepo(record, { private: record.private, gated: record.gated });
+    return created;
   }
 
   /**

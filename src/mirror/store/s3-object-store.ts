@@ -6,10 +6,9 @@
  * as it streams up, and a mismatch fails the upload before it completes, so no wrong bytes ever sit
  * under a content address.
  */
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { rm } from "node:fs/promises";
-import { type Readable, Transform } from "node:stream";
+import type { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -22,6 +21,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { FileChangedError, WharfError } from "../../core/errors.js";
+import { verifySha256 } from "../../core/hash.js";
 import type { ByteRange, ObjectInfo, ObjectSource, ObjectStore } from "./object-store.js";
 import type { S3Settings } from "./s3-settings.js";
 
@@ -158,7 +158,19 @@ export class S3ObjectStore implements ObjectStore {
         return;
       }
       const file = createReadStream(source.file, { highWaterMark: 1 << 20 });
-      const body = source.sha256 === undefined ? file : file.pipe(verifying(source.file, source.sha256));
+      const expected = source.sha256;
+      const body =
+        expected === undefined
+          ? file
+          : file.pipe(
+              verifySha256(
+                expected,
+                (read) =>
+                  new FileChangedError(
+                    `${source.file} changed while it was being stored (sha256 ${expected} expected, ${read} read); store it again once it is written.`,
+                  ),
+              ),
+            );
       file.on("error", (error) => body.destroy(error));
       await new Upload({
         client: this.client,
@@ -257,25 +269,4 @@ export class S3ObjectStore implements ObjectStore {
       throw this.failure("update", key, error);
     }
   }
-}
-
-/** Passes bytes through, and fails the stream at its end unless they hashed to `sha256`. */
-function verifying(file: string, sha256: string): Transform {
-  const hash = createHash("sha256");
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-    flush(callback) {
-      const copied = hash.digest("hex");
-      callback(
-        copied === sha256
-          ? null
-          : new FileChangedError(
-              `${file} changed while it was being stored (sha256 ${sha256} expected, ${copied} read); store it again once it is written.`,
-            ),
-      );
-    },
-  });
 }
