@@ -1,7 +1,8 @@
 /**
  * `wharf mirror`: the repos of a wharf store, a folder or an S3 bucket. `pull` copies a repo from a Hub
- * endpoint; `push` and `sync` copy between stores; `import` commits a folder as a new commit on a branch; `tag` and `branch` name a revision;
- * `list` shows what the store holds. (`wharf repo` manages repos on a Hub, as Python's `hf repo`.)
+ * endpoint; `push` and `sync` copy between stores; `import` commits a folder as a new commit on a
+ * branch; `tag` and `branch` name a revision; `list` shows what the store holds. (`wharf repo` manages
+ * repos on a Hub, as Python's `hf repo`.)
  */
 import { type Command, Option } from "commander";
 import { isRepoType, parseRepoId, REPO_TYPES, type RepoType } from "../hub/index.js";
@@ -14,10 +15,16 @@ import {
   type TransferResult,
   transferRepos,
 } from "../mirror/index.js";
-import { jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
+import { repoTypeOf, repoTypeOption, typeOption } from "./options.js";
 import { printJson } from "./output.js";
 import { formatBytes, progressBars } from "./progress-bars.js";
-import { endpointUrlOption, openStore, type StoreOptions, storeOption } from "./store-option.js";
+import {
+  addStoreOptions,
+  endpointUrlOption,
+  openStore,
+  type StoreOptions,
+  storeOption,
+} from "./store-option.js";
 
 interface PullCommandOptions extends StoreOptions {
   type: RepoType;
@@ -157,8 +164,7 @@ export function registerMirror(program: Command): void {
       );
   }
 
-  repo
-    .command("pull")
+  addStoreOptions(repo.command("pull"))
     .description("copy a repo at a revision from a Hub endpoint into the store, under the Hub's commit id")
     .argument("<repo>", "the repo id, namespace/name")
     .addOption(typeOption())
@@ -170,10 +176,6 @@ export function registerMirror(program: Command): void {
     .option("--from <url>", "the upstream endpoint (default HF_ENDPOINT)")
     .option("--token <token>", "the upstream token (default HF_TOKEN, then the stored one)")
     .option("--max-workers <n>", "files fetched at once", "8")
-    .option("-q, --quiet", "no progress bars")
-    .addOption(jsonOption())
-    .addOption(storeOption())
-    .addOption(endpointUrlOption())
     .addHelpText(
       "after",
       "\nExamples:\n  wharf mirror pull vega/flights --type dataset\n" +
@@ -219,8 +221,7 @@ export function registerMirror(program: Command): void {
       }
     });
 
-  repo
-    .command("push")
+  addStoreOptions(repo.command("push"))
     .description(
       "copy repos from one store to another (folder or S3, either way), sending only what is missing",
     )
@@ -228,10 +229,6 @@ export function registerMirror(program: Command): void {
     .addOption(typeOption())
     .requiredOption("--to <dir|s3://bucket/prefix>", "the store to copy into")
     .option("--force", "move branches of the target that diverged from the source's")
-    .option("-q, --quiet", "no progress bars")
-    .addOption(jsonOption())
-    .addOption(storeOption())
-    .addOption(endpointUrlOption())
     .addHelpText(
       "after",
       "\nExamples:\n  wharf mirror push --store ./store --to s3://team-bucket/hub\n" +
@@ -244,18 +241,13 @@ export function registerMirror(program: Command): void {
       report([result], options.json);
     });
 
-  repo
-    .command("sync")
+  addStoreOptions(repo.command("sync"))
     .description(
       "bring two stores level both ways: each gets the repos, commits and forward ref moves of the other",
     )
     .argument("[repos...]", "repo ids, namespace/name (default: every repo of either store)")
     .addOption(typeOption())
     .requiredOption("--with <dir|s3://bucket/prefix>", "the other store")
-    .option("-q, --quiet", "no progress bars")
-    .addOption(jsonOption())
-    .addOption(storeOption())
-    .addOption(endpointUrlOption())
     .addHelpText("after", "\nExample:\n  wharf mirror sync --store ./store --with s3://team-bucket/hub")
     .action(async (ids: string[], options: TransferCommandOptions & { with: string }) => {
       const one = openStore(options);

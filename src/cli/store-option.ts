@@ -1,7 +1,8 @@
 /** `--store` and `--endpoint-url`, shared by `wharf mirror` and `wharf serve`: a folder or an S3 bucket. */
-import { Option } from "commander";
+import { type Command, Option } from "commander";
 import { readEnv } from "../core/index.js";
 import { RepoStore } from "../mirror/index.js";
+import { jsonOption } from "./options.js";
 
 export interface StoreOptions {
   store?: string;
@@ -23,4 +24,13 @@ export function storeAddress(options: StoreOptions): string {
 
 export function openStore(options: StoreOptions): RepoStore {
   return RepoStore.open(storeAddress(options), { endpoint: options.endpointUrl });
+}
+
+/** The options of a command that works on a store and reports: `--store`, `--endpoint-url`, `--quiet`, `--json`. */
+export function addStoreOptions(command: Command): Command {
+  return command
+    .option("-q, --quiet", "no progress bars")
+    .addOption(jsonOption())
+    .addOption(storeOption())
+    .addOption(endpointUrlOption());
 }
