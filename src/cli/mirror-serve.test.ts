@@ -3,7 +3,7 @@
  * processes, real store folders and an S3 bucket (moto), and requests to the URL the server prints.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -158,6 +158,55 @@ describe("wharf mirror import and wharf serve", () => {
     } finally {
       expect(await mirror.stop()).toBe(0);
     }
+  });
+
+  it("shares a dataset in a bucket, and a consumer without credentials lists and gets it", async () => {
+    const store = join(work, "share-store");
+    await importTiny(store);
+    await moto.current.bucket("cli-share");
+    const owner = { ...process.env, ...moto.current.env };
+    const shared = await run(
+      process.execPath,
+      [bin, "mirror", "share", "me/tiny", "--store", store, "--to", "s3://cli-share/data", "--json"],
+      { env: owner },
+    );
+    expect(JSON.parse(shared.stdout)).toMatchObject({
+      key: "me/tiny---default_config---default_revision",
+      files: 5,
+    });
+
+    // The consumer knows the endpoint and the bucket's name, and has no keys at all.
+    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...rest } = process.env;
+    const stranger = { ...rest, AWS_ENDPOINT_URL: moto.current.endpoint, HOME: work };
+    const listed = await run(
+      process.execPath,
+      [bin, "mirror", "list", "--remote", "--store", "s3://cli-share/data", "--json"],
+      { env: stranger },
+    );
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { dataset_id: "me/tiny", config_name: null, revision: null },
+    ]);
+    const localStore = join(work, "copies");
+    const got = await run(
+      process.execPath,
+      [
+        bin,
+        "mirror",
+        "get",
+        "me/tiny",
+        "--from",
+        "s3://cli-share/data",
+        "--anonymous",
+        "--local-store",
+        localStore,
+      ],
+      { env: stranger },
+    );
+    const folder = got.stdout.trim();
+    expect(folder).toBe(join(localStore, "public", "me_tiny", "default_config", "default_revision"));
+    expect(JSON.parse(await readFile(join(folder, "dataset_dict.json"), "utf8"))).toEqual({
+      splits: ["train"],
+    });
   });
 
   it("refuses a bad repo id and a config file it cannot use, saying why", async () => {

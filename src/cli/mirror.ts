@@ -1,22 +1,30 @@
 /**
  * `wharf mirror`: the repos of a wharf store, a folder or an S3 bucket. `pull` copies a repo from a Hub
- * endpoint; `push` and `sync` copy between stores; `import` commits a folder as a new commit on a
- * branch; `tag` and `branch` name a revision; `list` shows what the store holds. (`wharf repo` manages
+ * endpoint; `push` and `sync` copy between stores; `share` publishes a dataset in hg_localization's
+ * bucket layout and `get` fetches one back; `import` commits a folder as a new commit on a branch;
+ * `tag` and `branch` name a revision; `list` shows what the store (or a bucket's manifest) holds. (`wharf repo` manages
  * repos on a Hub, as Python's `hf repo`.)
  */
 import { type Command, Option } from "commander";
+import { InvalidArgumentError } from "../core/index.js";
 import { isRepoType, parseRepoId, REPO_TYPES, type RepoType } from "../hub/index.js";
 import {
+  getSharedDataset,
   importFolder,
+  isS3Address,
+  listShared,
   NotInStoreError,
   pullRepo,
   RefsDivergedError,
   type RepoStore,
+  S3ObjectStore,
+  s3Settings,
+  shareDataset,
   type TransferResult,
   transferRepos,
 } from "../mirror/index.js";
-import { repoTypeOf, repoTypeOption, typeOption } from "./options.js";
-import { printJson } from "./output.js";
+import { jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
+import { printJson, printTable } from "./output.js";
 import { formatBytes, progressBars } from "./progress-bars.js";
 import {
   addStoreOptions,
@@ -38,6 +46,17 @@ interface PullCommandOptions extends StoreOptions {
   maxWorkers: string;
   quiet?: boolean;
   json?: boolean;
+}
+
+/** The bucket `--remote` reads: `--store` when it is one, else hg_localization's variables. */
+function sharedBucket(options: StoreOptions): string {
+  if (options.store && isS3Address(options.store)) return options.store;
+  const bucket = process.env.HGLOC_S3_BUCKET_NAME;
+  if (!bucket)
+    throw new InvalidArgumentError(
+      "--remote needs a bucket: pass --store s3://bucket/prefix (or set HGLOC_S3_BUCKET_NAME).",
+    );
+  return `s3://${bucket}/${process.env.HGLOC_S3_DATA_PREFIX ?? ""}`;
 }
 
 interface TransferCommandOptions extends StoreOptions {
@@ -221,6 +240,94 @@ export function registerMirror(program: Command): void {
       }
     });
 
+  repo
+    .command("share")
+    .description(
+      "publish a dataset of the store in a bucket, in hg_localization's layout, readable without credentials",
+    )
+    .argument("<repo>", "the dataset id, namespace/name")
+    .option("--config <name>", "the config to share (default: the dataset's default)")
+    .option("--revision <rev>", "the revision (default main; recorded as default_revision)")
+    .option("--to <s3://bucket/prefix>", "the bucket (default: --store, when it is one)")
+    .addOption(jsonOption())
+    .addOption(storeOption())
+    .addOption(endpointUrlOption())
+    .addHelpText(
+      "after",
+      "\nExamples:\n  wharf mirror share vega/seattle-weather --store ./store --to s3://public-bucket/data\n" +
+        "  wharf mirror share glue --config mrpc --store s3://team-bucket/hub",
+    )
+    .action(
+      async (
+        idText: string,
+        options: StoreOptions & { config?: string; revision?: string; to?: string; json?: boolean },
+      ) => {
+        const target = options.to ?? options.store ?? "";
+        if (!isS3Address(target))
+          throw new InvalidArgumentError(
+            `Sharing needs a bucket: pass --to s3://bucket/prefix (got ${JSON.stringify(target)}).`,
+          );
+        const bucket = new S3ObjectStore(s3Settings(target, { endpoint: options.endpointUrl }));
+        const result = await shareDataset(openStore(options), parseRepoId(idText, "dataset"), bucket, {
+          config: options.config,
+          revision: options.revision,
+        });
+        if (options.json) return printJson(result);
+        process.stdout.write(
+          `shared ${idText} as ${result.key}: ${result.files} files under ${result.prefix}, ` +
+            `${result.entry.s3_zip_key} (${formatBytes(result.entry.size ?? 0)}, sha256 ${result.entry.sha256})\n`,
+        );
+      },
+    );
+
+  repo
+    .command("get")
+    .description("get a shared dataset version as a local save_to_disk folder, and print where it is")
+    .argument("<id>", "the dataset id")
+    .option("--config <name>", "the config")
+    .option("--revision <rev>", "the revision")
+    .option(
+      "--from <s3://bucket/prefix>",
+      "the bucket (default HGLOC_S3_BUCKET_NAME under HGLOC_S3_DATA_PREFIX)",
+    )
+    .option("--anonymous", "send no credentials: only what the bucket shares publicly")
+    .option(
+      "--local-store <dir>",
+      "where copies are kept (default HGLOC_DATASETS_STORE_PATH, else $WHARF_HOME/hg_localization)",
+    )
+    .addOption(endpointUrlOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      "after",
+      "\nExamples:\n  wharf mirror get vega/seattle-weather --from s3://public-bucket/data --anonymous\n" +
+        '  node -e "import(\'wharf/datasets\').then(d => console.log(d.loadFromDisk(process.argv[1])))" "$(wharf mirror get glue --config mrpc)"',
+    )
+    .action(
+      async (
+        id: string,
+        options: {
+          config?: string;
+          revision?: string;
+          from?: string;
+          anonymous?: boolean;
+          localStore?: string;
+          endpointUrl?: string;
+          json?: boolean;
+        },
+      ) => {
+        const copy = await getSharedDataset(id, {
+          config: options.config,
+          revision: options.revision,
+          bucket: options.from,
+          anonymous: options.anonymous,
+          localStore: options.localStore,
+          endpoint: options.endpointUrl,
+        });
+        if (options.json) return printJson(copy);
+        process.stdout.write(`${copy.folder}\n`);
+      },
+    );
+
   addStoreOptions(repo.command("push"))
     .description(
       "copy repos from one store to another (folder or S3, either way), sending only what is missing",
@@ -259,11 +366,32 @@ export function registerMirror(program: Command): void {
 
   repo
     .command("list")
-    .description("list the repos of a store")
+    .description("list the repos of a store, or with --remote the datasets a bucket shares publicly")
     .addOption(new Option("--type <type>", "only repos of this type").choices([...REPO_TYPES]))
+    .option("--remote", "the bucket's public manifest (read without credentials)")
+    .addOption(jsonOption())
     .addOption(storeOption())
     .addOption(endpointUrlOption())
-    .action(async (options: StoreOptions & { type?: string }) => {
+    .addHelpText(
+      "after",
+      "\nExamples:\n  wharf mirror list --store s3://team-bucket/hub\n" +
+        "  wharf mirror list --remote --store s3://public-bucket/data --endpoint-url https://s3.example.org",
+    )
+    .action(async (options: StoreOptions & { type?: string; remote?: boolean; json?: boolean }) => {
+      if (options.remote) {
+        const manifest = await listShared(sharedBucket(options), { endpoint: options.endpointUrl });
+        if (options.json) return printJson(Object.values(manifest));
+        return printTable(
+          ["dataset", "config", "revision", "size", "sha256"],
+          Object.values(manifest).map((entry) => [
+            entry.dataset_id,
+            entry.config_name ?? "-",
+            entry.revision ?? "-",
+            entry.size === undefined ? "-" : formatBytes(entry.size),
+            entry.sha256 ?? "-",
+          ]),
+        );
+      }
       const store = openStore(options);
       const types = options.type && isRepoType(options.type) ? [options.type] : REPO_TYPES;
       for (const type of types) {

@@ -12,15 +12,13 @@ import { mkdir, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { readEnv } from "../core/env.js";
 import { LocalEntryNotFoundError, OfflineModeError } from "../core/errors.js";
-import type { OnProgress } from "../core/progress.js";
 import { writeAtomically } from "./cache-files.js";
 import { CacheLayout } from "./cache-layout.js";
 import { type DryRunFileInfo, fileRequest, isUnreachable } from "./file-request.js";
 import { downloadRequest } from "./hf-hub-download.js";
-import { type HubCallOptions, tokenOf } from "./hub-request.js";
+import { tokenOf } from "./hub-request.js";
 import type { RepoFile } from "./list-repo-tree.js";
 import { forEachFile, type RepoFilesSelection, selectRepoFiles } from "./repo-files.js";
-import type { RepoType } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
 import { DEFAULT_REVISION } from "./urls.js";
 

@@ -12,7 +12,8 @@ const SHARED_FILES = new Set(["README.md", ".gitattributes", "dataset_infos.json
 export function configPaths(
   paths: readonly string[],
   cardText: string | undefined,
-  configName: string,
+  /** Undefined: the card's default config, as `loadDataset` picks it. */
+  configName: string | undefined,
   repoId: string,
 ): string[] {
   const card = cardText ? parseDatasetCard(cardText, `${repoId}/README.md`) : { configs: [], metadata: {} };

@@ -5,6 +5,7 @@ export * from "./import-folder.js";
 export * from "./pull.js";
 export * from "./server/app.js";
 export * from "./server/config.js";
+export * from "./share/index.js";
 export type { Commit, StoredFile } from "./store/commit.js";
 export * from "./store/fs-object-store.js";
 export * from "./store/lfs-rules.js";

@@ -183,21 +183,20 @@ describe("pullRepo", () => {
 
   it("refuses bytes that are not what the upstream lists, and stores no commit", async () => {
     const store = freshStore();
-    // The upstream's stored copy of the card is damaged on its disk (same size, other bytes).
-    const head = (await hub().store.getCommit(
-      parseRepoId("vega/movies", "dataset"),
-      (await hub().store.resolveRevision(parseRepoId("vega/movies", "dataset"), "main"))!,
-    ))!;
-    const card = head.files["README.md"]!;
-    const blob = hub().store.blobPath(card.sha256)!;
-    const original = await readFile(blob);
-    await writeFile(
-      blob,
-      Buffer.from(original.toString("latin1").replace("Movies", "Mövies".slice(0, 6)), "latin1"),
+    // The upstream's stored copy of the card is damaged on its disk (same size, one byte changed).
+    const movies = parseRepoId("vega/movies", "dataset");
+    const head = await hub().store.getCommit(
+      movies,
+      (await hub().store.resolveRevision(movies, "main")) as string,
     );
+    const blob = hub().store.blobPath(head?.files["README.md"]?.sha256 as string) as string;
+    const original = await readFile(blob);
+    const damaged = Buffer.from(original);
+    damaged.writeUInt8((damaged.at(-2) ?? 0) ^ 1, damaged.length - 2);
+    await writeFile(blob, damaged);
     try {
       await expect(pullDataset(store, "vega/movies")).rejects.toBeInstanceOf(ChecksumMismatchError);
-      expect(await store.getRepo(parseRepoId("vega/movies", "dataset"))).toBeUndefined();
+      expect(await store.getRepo(movies)).toBeUndefined();
     } finally {
       await writeFile(blob, original);
     }

@@ -20,6 +20,7 @@ import { InvalidArgumentError, NetworkError, OfflineModeError } from "../../core
 import type { Int64Mode } from "../arrow/read-values.js";
 import type { Dataset } from "../dataset.js";
 import { DatasetDict } from "../dataset-dict.js";
+import { loadFromDisk } from "../disk/load-from-disk.js";
 import { NonMatchingSplitsSizesError, SplitNotFoundError } from "../errors.js";
 import type { Features } from "../features/feature-types.js";
 import { featuresToJson } from "../features/features-json.js";
@@ -56,6 +57,7 @@ import {
   writePrepared,
 } from "./prepared-cache.js";
 import { READABLE_BUILDERS, readBuilderFiles } from "./read-builder-files.js";
+import { findLocalCopy, localDatasetsStore } from "./shared-copies.js";
 import { parseSplitString, sliceRows } from "./split-string.js";
 import { streamPlan } from "./stream-dataset.js";
 
@@ -353,14 +355,18 @@ function loadNewestPrepared(
   const [namespace, name] = path.split("/") as [string, string];
   const folder = newestPrepared(cacheDir, `${namespace}___${name}`, options.name ?? "default");
   const prepared = folder ? readPrepared({ folder, datasetName: name }) : undefined;
-  if (!prepared) {
-    throw new OfflineModeError(
-      `${path} could not be reached (${cause.message}) and the datasets cache ${cacheDir} holds no prepared copy of it. ` +
-        "Load it once while the Hub can be reached.",
-      { cause },
-    );
+  if (prepared) return prepared;
+  // A copy hg_localization or `wharf mirror get` keeps, as that tool's own loader would find it.
+  const shared = findLocalCopy({ datasetId: path, config: options.name, revision: options.revision });
+  if (shared) {
+    const loaded = loadFromDisk(shared.folder);
+    return loaded instanceof DatasetDict ? { ...loaded.splits } : { [loaded.split ?? "train"]: loaded };
   }
-  return prepared;
+  throw new OfflineModeError(
+    `${path} could not be reached (${cause.message}), the datasets cache ${cacheDir} holds no prepared copy of it, ` +
+      `and no shared copy is in ${localDatasetsStore()}. Load it once while the Hub can be reached, or get a shared copy (wharf mirror get).`,
+    { cause },
+  );
 }
 
 /** A split string applied to prepared splits: parts sliced and joined. */

@@ -49,6 +49,19 @@ function isConditionLost(error: unknown): boolean {
   return status === 412 || status === 409;
 }
 
+export interface S3PutExtras {
+  /** Readable by anyone, without credentials (the `public-read` canned ACL). */
+  publicRead?: boolean;
+  contentType?: string;
+}
+
+function putHeaders(extras: S3PutExtras): { ACL?: "public-read"; ContentType?: string } {
+  return {
+    ...(extras.publicRead ? { ACL: "public-read" as const } : {}),
+    ...(extras.contentType ? { ContentType: extras.contentType } : {}),
+  };
+}
+
 export function s3ClientConfig(settings: S3Settings): S3ClientConfig {
   return {
     region: settings.region,
@@ -149,11 +162,17 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async put(key: string, source: ObjectSource): Promise<void> {
+  put(key: string, source: ObjectSource): Promise<void> {
+    return this.putWith(key, source, {});
+  }
+
+  /** `put`, with what only S3 has: a public-read ACL (for shared datasets) and a content type. */
+  async putWith(key: string, source: ObjectSource, extras: S3PutExtras): Promise<void> {
+    const headers = putHeaders(extras);
     try {
       if (typeof source === "string" || source instanceof Uint8Array) {
         await this.client.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key), Body: source }),
+          new PutObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key), Body: source, ...headers }),
         );
         return;
       }
@@ -174,7 +193,7 @@ export class S3ObjectStore implements ObjectStore {
       file.on("error", (error) => body.destroy(error));
       await new Upload({
         client: this.client,
-        params: { Bucket: this.bucket, Key: this.keyOf(key), Body: body },
+        params: { Bucket: this.bucket, Key: this.keyOf(key), Body: body, ...headers },
         partSize: PART_SIZE,
         queueSize: PARTS_AT_ONCE,
         // A failed multipart upload is aborted, so its parts neither linger nor complete.
@@ -248,7 +267,9 @@ export class S3ObjectStore implements ObjectStore {
     key: string,
     expected: string | undefined,
     next: string | undefined,
+    extras: S3PutExtras = {},
   ): Promise<boolean> {
+    const headers = putHeaders(extras);
     const current = await this.readWithEtag(key);
     if (current?.bytes.toString("utf8") !== expected) return false;
     const Bucket = this.bucket;
@@ -258,9 +279,13 @@ export class S3ObjectStore implements ObjectStore {
         if (current === undefined) return true;
         await this.client.send(new DeleteObjectCommand({ Bucket, Key, IfMatch: current.etag }));
       } else if (current === undefined) {
-        await this.client.send(new PutObjectCommand({ Bucket, Key, Body: next, IfNoneMatch: "*" }));
+        await this.client.send(
+          new PutObjectCommand({ Bucket, Key, Body: next, IfNoneMatch: "*", ...headers }),
+        );
       } else {
-        await this.client.send(new PutObjectCommand({ Bucket, Key, Body: next, IfMatch: current.etag }));
+        await this.client.send(
+          new PutObjectCommand({ Bucket, Key, Body: next, IfMatch: current.etag, ...headers }),
+        );
       }
       return true;
     } catch (error) {
