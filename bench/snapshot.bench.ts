@@ -9,45 +9,17 @@
  * the other. Goals (issue #4): at least 4x faster on the small files, 1.2x on the big ones, peak memory
  * under 200 MB.
  */
-import { execFileSync } from "node:child_process";
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { parseRepoId } from "../src/hub/repo-id.js";
-import { importFolder } from "../src/mirror/import-folder.js";
-import { RepoStore } from "../src/mirror/store/repo-store.js";
-import { ensureRandomFile, ensureSmallFiles } from "./support/files.js";
+import { BENCH_WORK, BIG_COUNT, prepareBenchRepos, SMALL_COUNT } from "./support/bench-repos.js";
 import { onCpus, startServer, type Timed, timeCommand } from "./support/processes.js";
 import { median, printTable, type Row } from "./support/report.js";
 
 const RUNS = 3;
-const SMALL_COUNT = 1000;
-const BIG_COUNT = 4;
-const BIG_SIZE = 256 * 2 ** 20;
 const SERVER_CPU = "1";
 const CLIENT_CPU = "0";
-const work = join(import.meta.dirname, "..", ".bench-tmp", "snapshot");
+const work = join(BENCH_WORK, "snapshot");
 const client = join(import.meta.dirname, "support", "snapshot-client.mjs");
-
-/** The two repos as folders, imported into a store once (kept between runs). */
-async function prepare(): Promise<string> {
-  const small = join(work, "small");
-  const big = join(work, "big");
-  await ensureSmallFiles(small, SMALL_COUNT);
-  await mkdir(big, { recursive: true });
-  for (let i = 0; i < BIG_COUNT; i++) await ensureRandomFile(join(big, `weights-${i}.bin`), BIG_SIZE);
-
-  const store = join(work, "store");
-  const repos = RepoStore.inFolder(store);
-  for (const [name, folder] of [
-    ["bench/small-files", small],
-    ["bench/big-files", big],
-  ] as const) {
-    const id = parseRepoId(name, "model");
-    if (!(await repos.resolveRevision(id, "main"))) await importFolder(repos, folder, id);
-  }
-  execFileSync("sync");
-  return store;
-}
 
 async function fetchSnapshot(who: "wharf" | "hf", url: string, repoId: string): Promise<Timed> {
   const cacheDir = join(work, `cache-${who}`);
@@ -63,7 +35,7 @@ async function fetchSnapshot(who: "wharf" | "hf", url: string, repoId: string): 
 }
 
 async function main(): Promise<void> {
-  const store = await prepare();
+  const store = await prepareBenchRepos();
   const cli = join(import.meta.dirname, "..", "dist", "cli", "main.js");
   const server = await startServer(cli, ["serve", "--store", store, "--port", "0"], SERVER_CPU);
   try {

@@ -11,7 +11,9 @@
  * (issues #6, #7), imported as a user imports `wharf/datasets`: `loadDataset` prepares the 3 million
  * flights into the datasets cache and loads them again warm, transforms them (filter, sort, a seeded
  * split drawn as Python draws it) and saves and reopens a split in Python's `save_to_disk` format.
- * Later issues grow this into the whole path: push, catalog, S3.
+ * Then the mirror (issue #9) pulls the flights from the server into a store of its own, under the
+ * upstream's commit id, and pushes that store to another, as to a machine without the network.
+ * Later issues grow this into the whole path: catalog, the web viewer.
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdtemp, stat } from "node:fs/promises";
@@ -117,6 +119,7 @@ try {
   console.log("\n6. $ wharf cache scan");
   for (const line of (await hf(["cache", "scan"])).stdout.trimEnd().split("\n")) console.log(`   ${line}`);
   await datasetsStep(url, join(work, "hf"));
+  await mirrorStep(url);
   console.log("\nNext: `npm test` runs the test suite.");
 } finally {
   server.kill("SIGTERM");
@@ -160,5 +163,40 @@ async function datasetsStep(endpoint: string, hfHome: string): Promise<void> {
   console.log(
     `   saveToDisk + loadFromDisk (Python's format): ${reopened.numRows.toLocaleString()} rows reopened in ` +
       `${((performance.now() - started) / 1000).toFixed(3)} s`,
+  );
+}
+
+/** Step 8: the mirror pulls from the served Hub into a store of its own, and carries it to another. */
+async function mirrorStep(endpoint: string): Promise<void> {
+  const mirror = join(work, "mirror-store");
+  const offline = join(work, "offline-store");
+  const pull = async () =>
+    JSON.parse(
+      (
+        await wharf([
+          "mirror",
+          "pull",
+          "vega/flights",
+          "--type",
+          "dataset",
+          "--from",
+          endpoint,
+          "--store",
+          mirror,
+          "--json",
+        ])
+      ).stdout,
+    ) as { commit: string; files: number; downloadedFiles: number; downloadedBytes: number };
+  const pulled = await pull();
+  console.log(
+    `\n8. $ wharf mirror pull vega/flights --type dataset --from ${endpoint} --store ${mirror}\n` +
+      `   ${pulled.files} files (${mib(pulled.downloadedBytes)}) at the upstream's commit ${pulled.commit.slice(0, 12)}, each verified`,
+  );
+  const again = await pull();
+  console.log(`   again: ${again.downloadedFiles} files downloaded (the store holds them)`);
+  const pushed = (await wharf(["mirror", "push", "--store", mirror, "--to", offline])).stdout.trim();
+  console.log(`   $ wharf mirror push --store ${mirror} --to ${offline}\n   ${pushed}`);
+  console.log(
+    "   (an s3://bucket/prefix works in place of either folder; wharf serve --store serves either)",
   );
 }
