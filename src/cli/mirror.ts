@@ -16,10 +16,11 @@ import {
   NotInStoreError,
   pullRepo,
   RefsDivergedError,
-  type RepoStore,
   S3ObjectStore,
   s3Settings,
   shareDataset,
+  syncStores,
+  type TransferOptions,
   type TransferResult,
   transferRepos,
 } from "../mirror/index.js";
@@ -60,36 +61,32 @@ function sharedBucket(options: StoreOptions): string {
 }
 
 interface TransferCommandOptions extends StoreOptions {
+  ids: string[];
   type: RepoType;
   force?: boolean;
   quiet?: boolean;
   json?: boolean;
 }
 
-async function runTransfer(
-  from: RepoStore,
-  to: RepoStore,
-  ids: string[],
+/** Runs transfers with progress bars, returning what each did. */
+async function withProgress<T>(
   options: TransferCommandOptions,
-): Promise<TransferResult & { from: string; to: string }> {
+  run: (transfer: TransferOptions) => Promise<T>,
+): Promise<T> {
   const progress = progressBars({ quiet: options.quiet || options.json });
   try {
-    const result = await transferRepos(from, to, {
-      repos: ids.length > 0 ? ids.map((id) => parseRepoId(id, options.type)) : undefined,
+    return await run({
+      repos: options.ids.length > 0 ? options.ids.map((id) => parseRepoId(id, options.type)) : undefined,
       force: options.force,
       onProgress: progress.onProgress,
     });
-    return { ...result, from: from.objects.location, to: to.objects.location };
   } finally {
     progress.stop();
   }
 }
 
 /** Prints what each transfer did; diverged refs make the command fail, once everything else is done. */
-function report(
-  results: Array<TransferResult & { from: string; to: string }>,
-  json: boolean | undefined,
-): void {
+function report(results: TransferResult[], json: boolean | undefined): void {
   if (json) printJson(results.length === 1 ? results[0] : results);
   for (const result of results) {
     if (!json)
@@ -341,10 +338,10 @@ export function registerMirror(program: Command): void {
       "\nExamples:\n  wharf mirror push --store ./store --to s3://team-bucket/hub\n" +
         "  wharf mirror push vega/flights --type dataset --store s3://team-bucket/hub --to ./offline-store",
     )
-    .action(async (ids: string[], options: TransferCommandOptions & { to: string }) => {
+    .action(async (ids: string[], options: Omit<TransferCommandOptions, "ids"> & { to: string }) => {
       const from = openStore(options);
       const to = openStore({ ...options, store: options.to });
-      const result = await runTransfer(from, to, ids, options);
+      const result = await withProgress({ ...options, ids }, (transfer) => transferRepos(from, to, transfer));
       report([result], options.json);
     });
 
@@ -356,12 +353,11 @@ export function registerMirror(program: Command): void {
     .addOption(typeOption())
     .requiredOption("--with <dir|s3://bucket/prefix>", "the other store")
     .addHelpText("after", "\nExample:\n  wharf mirror sync --store ./store --with s3://team-bucket/hub")
-    .action(async (ids: string[], options: TransferCommandOptions & { with: string }) => {
+    .action(async (ids: string[], options: Omit<TransferCommandOptions, "ids"> & { with: string }) => {
       const one = openStore(options);
       const other = openStore({ ...options, store: options.with });
-      const there = await runTransfer(one, other, ids, options);
-      const back = await runTransfer(other, one, ids, options);
-      report([there, back], options.json);
+      const results = await withProgress({ ...options, ids }, (transfer) => syncStores(one, other, transfer));
+      report(results, options.json);
     });
 
   repo

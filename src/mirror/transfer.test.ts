@@ -16,7 +16,7 @@ import { importFolder } from "./import-folder.js";
 import { blobKey } from "./store/keys.js";
 import { RepoStore } from "./store/repo-store.js";
 import type { S3ObjectStore } from "./store/s3-object-store.js";
-import { transferRepos } from "./transfer.js";
+import { syncStores, transferRepos } from "./transfer.js";
 
 const moto = useMoto();
 const temp = useTempFolders("wharf-transfer-");
@@ -142,6 +142,31 @@ describe("transferRepos", () => {
     expect(await back.hasBlob(sha)).toBe(false);
     expect(await back.commitIds(DATA)).toEqual([]);
     expect(await back.getRepo(DATA)).toBeUndefined();
+  });
+
+  it("syncs both ways: each store ends with the other's repos and newer commits", async () => {
+    const local = await folderStore();
+    const { store: remote } = await s3Store();
+    const first = await importFolder(local, await folderOf(1, "one"), DATA);
+    await transferRepos(local, remote);
+    // Afterwards each side moves on its own: a new commit here, a new repo there.
+    const newer = await importFolder(local, await folderOf(2, "two"), DATA);
+    const model = await importFolder(remote, await folderOf(1, "model"), MODEL, { private: true });
+
+    const [there, back] = await syncStores(local, remote);
+    expect(there.refsUpdated).toEqual(["dataset/team/data refs/heads/main"]);
+    expect(back.refsUpdated).toEqual(["model/team/model refs/heads/main"]);
+    expect([...there.conflicts, ...back.conflicts]).toEqual([]);
+    for (const store of [local, remote]) {
+      expect(await store.resolveRevision(DATA, "main")).toBe(newer.commit.id);
+      expect(await store.resolveRevision(MODEL, "main")).toBe(model.commit.id);
+      expect((await store.getCommit(DATA, newer.commit.id))?.parents).toEqual([first.commit.id]);
+    }
+    expect((await local.getRepo(MODEL))?.private).toBe(true);
+    const level = await syncStores(local, remote);
+    expect(
+      level.map((result) => result.blobsCopied + result.commitsCopied + result.refsUpdated.length),
+    ).toEqual([0, 0]);
   });
 
   it("moves refs forward only, and reports branches that diverged", async () => {

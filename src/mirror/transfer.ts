@@ -45,6 +45,9 @@ export interface RefConflict {
 }
 
 export interface TransferResult {
+  /** The two stores' locations. */
+  from: string;
+  to: string;
   /** `type/namespace/name` of each repo looked at. */
   repos: string[];
   blobsCopied: number;
@@ -72,6 +75,8 @@ export async function transferRepos(
   options: TransferOptions = {},
 ): Promise<TransferResult> {
   const result: TransferResult = {
+    from: from.objects.location,
+    to: to.objects.location,
     repos: [],
     blobsCopied: 0,
     bytesCopied: 0,
@@ -189,4 +194,18 @@ async function copyBlob(from: RepoStore, to: RepoStore, sha256: string, staging:
   } finally {
     await rm(temporary, { force: true });
   }
+}
+
+/**
+ * Brings two stores level both ways (`wharf mirror sync`): `a` to `b`, then `b` to `a`, so each ends
+ * with the other's repos, commits and forward ref moves. Refs that diverged are reported by both halves.
+ */
+export async function syncStores(
+  a: RepoStore,
+  b: RepoStore,
+  options: Omit<TransferOptions, "force"> = {},
+): Promise<[TransferResult, TransferResult]> {
+  const there = await transferRepos(a, b, options);
+  const back = await transferRepos(b, a, options);
+  return [there, back];
 }
