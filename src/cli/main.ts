@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { WHARF_VERSION } from "../core/index.js";
 import { registerAuth } from "./auth.js";
 import { registerCache } from "./cache.js";
+import { registerCatalog } from "./catalog.js";
 import { registerDownload } from "./download.js";
 import { registerEnv } from "./env.js";
 import { registerMirror } from "./mirror.js";
@@ -21,6 +22,7 @@ const program = new Command("wharf")
   .version(WHARF_VERSION);
 registerAuth(program);
 registerCache(program);
+registerCatalog(program);
 registerDownload(program);
 registerEnv(program);
 registerMirror(program);

@@ -14,7 +14,8 @@ export async function run(program: Command, argv: readonly string[]): Promise<nu
   program.option("--verbose", "print the cause of an error too");
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command that printed its answer and found failures in it (a URL check) sets the exit code.
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and --version also come through here, with exit code 0.

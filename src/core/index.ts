@@ -6,6 +6,7 @@ export * from "./download/engine.js";
 export * from "./download/many.js";
 export * from "./env.js";
 export * from "./errors.js";
+export * from "./folder-files.js";
 export * from "./glob/fnmatch.js";
 export * from "./glob/python-glob.js";
 export * from "./hash.js";

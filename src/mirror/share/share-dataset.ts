@@ -8,11 +8,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { mkdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import pLimit from "p-limit";
 import yazl from "yazl";
+import { relativeFiles } from "../../core/folder-files.js";
 import { sha256OfFile } from "../../core/hash.js";
 import type { RepoId } from "../../hub/repo-id.js";
 import type { RepoStore } from "../store/repo-store.js";
@@ -44,15 +45,6 @@ export interface ShareResult {
   files: number;
 }
 
-/** The folder's files as `/`-separated paths, sorted. */
-async function filesOf(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join("/"))
-    .sort();
-}
-
 async function zipFolder(folder: string, files: readonly string[], target: string): Promise<void> {
   const zip = new yazl.ZipFile();
   for (const file of files) zip.addFile(join(folder, ...file.split("/")), file);
@@ -79,7 +71,7 @@ export async function shareDataset(
       workDir: join(work, "export"),
       target: folder,
     });
-    const files = await filesOf(folder);
+    const files = await relativeFiles(folder);
     const prefix = versionPrefix(version);
     const last = new Set<string>(COMPLETION_FILES);
     const limit = pLimit(8);
