@@ -16,6 +16,11 @@ interface Availability {
   archived_snapshots?: { closest?: { url?: string; available?: boolean } };
 }
 
+/** A snapshot's URL with `id_` after its timestamp: the archived bytes as they were, without the archive's page. */
+export function originalBytesUrl(archived: string): string {
+  return archived.replace(/(web\.archive\.org\/web\/\d+)(?!\d|id_)/, "$1id_");
+}
+
 export function wayback(
   spec: {
     url: string;
@@ -41,8 +46,7 @@ export function wayback(
         archived = (await answer.json<Availability>()).archived_snapshots?.closest?.url;
       }
       if (!archived) throw new Error(`the Wayback Machine has no snapshot of ${spec.url}`);
-      const original = archived.replace(/(web\.archive\.org\/web\/\d+)(?!id_)/, "$1id_");
-      await fetchUrl([original], ctx.workPath, spec.checksum, ctx);
+      await fetchUrl([originalBytesUrl(archived)], ctx.workPath, spec.checksum, ctx);
     },
   });
 }
