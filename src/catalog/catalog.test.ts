@@ -8,9 +8,9 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildZip, writeTar } from "../../test/support/archives.js";
-import { FaultServer } from "../../test/support/fault-server.js";
+import { useFaultServer } from "../../test/support/fault-server.js";
 import { useTempFolders } from "../../test/support/temp-folders.js";
 import { ChecksumMismatchError, UnsafeArchivePathError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
@@ -27,13 +27,7 @@ import { custom, filesCopy } from "./resources/local.js";
 import { readStates } from "./state-file.js";
 
 const temp = useTempFolders("wharf-catalog-");
-let server: FaultServer;
-beforeAll(async () => {
-  server = await new FaultServer().start();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const fault = useFaultServer();
 
 const TRAIN = Buffer.from("x,y\n1,2\n3,4\n");
 const TEST = Buffer.from("x,y\n5,6\n");
@@ -75,7 +69,7 @@ describe("ids", () => {
 
 describe("the resource DAG", () => {
   it("ends a transient archive and a copy of two of its files with only the copied files", async () => {
-    const url = server.serve(
+    const url = fault().serve(
       "/csv.tar.gz",
       await tarGzOf([
         { name: "bundle/data/train.csv", data: TRAIN },
@@ -118,13 +112,13 @@ describe("the resource DAG", () => {
     await expect(train.load()).resolves.toMatchObject({ numRows: 2 });
 
     // A second run has nothing to do: the transient archive is not fetched again.
-    const requests = server.requestsFor("/csv.tar.gz").length;
+    const requests = fault().requestsFor("/csv.tar.gz").length;
     expect((await catalog.download("org.example.csvs")).made).toEqual([]);
-    expect(server.requestsFor("/csv.tar.gz")).toHaveLength(requests);
+    expect(fault().requestsFor("/csv.tar.gz")).toHaveLength(requests);
   });
 
   it("leaves a resource none on a checksum mismatch, saying which file", async () => {
-    const url = server.serve("/wrong.csv", TRAIN);
+    const url = fault().serve("/wrong.csv", TRAIN);
     const dataset = defineDataset({
       url: "https://example.org/",
       name: "wrong",
@@ -143,8 +137,8 @@ describe("the resource DAG", () => {
   });
 
   it("falls through a dead mirror to a live one, and checks md5 after the download", async () => {
-    const url = server.serve("/alive/table.csv.gz", gzipSync(TRAIN));
-    server.serve("/dead/table.csv.gz", Buffer.alloc(0), {
+    const url = fault().serve("/alive/table.csv.gz", gzipSync(TRAIN));
+    fault().serve("/dead/table.csv.gz", Buffer.alloc(0), {
       faults: Array(10).fill({ kind: "status", status: 404 }),
     });
     const md5 = (await import("node:crypto")).createHash("md5").update(gzipSync(TRAIN)).digest("hex");
@@ -152,7 +146,7 @@ describe("the resource DAG", () => {
       url: "https://example.org/",
       name: "mirrored",
       resources: {
-        table: fileDownloader({ url: [`${server.url}/dead/table.csv.gz`, url], checksum: { md5 } }),
+        table: fileDownloader({ url: [`${fault().url}/dead/table.csv.gz`, url], checksum: { md5 } }),
       },
     });
     const catalog = await catalogWith(defineRepository({ id: "test", definitions: [dataset] }));
@@ -163,7 +157,7 @@ describe("the resource DAG", () => {
   });
 
   it("refuses an archive that writes outside its folder", async () => {
-    const url = server.serve(
+    const url = fault().serve(
       "/evil.zip",
       buildZip([
         { name: "ok.txt", data: Buffer.from("ok") },
@@ -185,7 +179,7 @@ describe("the resource DAG", () => {
   });
 
   it("runs a complete resource again when its file went missing, and adopts files found without a state", async () => {
-    const url = server.serve("/adopt.csv", TRAIN);
+    const url = fault().serve("/adopt.csv", TRAIN);
     const dataset = defineDataset({
       url: "https://example.org/",
       name: "adopt",
@@ -193,10 +187,10 @@ describe("the resource DAG", () => {
     });
     const catalog = await catalogWith(defineRepository({ id: "test", definitions: [dataset] }));
     const { paths } = await catalog.download("org.example.adopt");
-    const before = server.requestsFor("/adopt.csv").length;
+    const before = fault().requestsFor("/adopt.csv").length;
     await (await import("node:fs/promises")).rm(paths.table as string);
     expect((await catalog.download("org.example.adopt")).made).toEqual(["table"]);
-    expect(server.requestsFor("/adopt.csv")).toHaveLength(before + 1);
+    expect(fault().requestsFor("/adopt.csv")).toHaveLength(before + 1);
 
     const folder = join(catalog.dir, "data", "test", "org", "example", "adopt");
     await (await import("node:fs/promises")).rm(join(folder, ".state.json"));
@@ -206,7 +200,7 @@ describe("the resource DAG", () => {
 
   it("keeps a download killed midway partial, and the next run finishes it without starting over", async () => {
     const body = Buffer.alloc(6 * 1024 * 1024, 7);
-    const url = server.serve("/slow.bin", body, { chunkDelayMs: 20 });
+    const url = fault().serve("/slow.bin", body, { chunkDelayMs: 20 });
     const catalogDir = temp();
     const child = spawn(
       process.execPath,
@@ -233,7 +227,7 @@ describe("the resource DAG", () => {
     const partial = (await stat(join(folder, ".downloads", "blob.incomplete"))).size;
     expect(partial).toBeGreaterThan(0);
 
-    const sentBefore = server.bytesSent.get("/slow.bin") ?? 0;
+    const sentBefore = fault().bytesSent.get("/slow.bin") ?? 0;
     const child2 = spawn(
       process.execPath,
       ["--import", "tsx", "test/support/catalog-child.ts", catalogDir, url],
@@ -243,12 +237,12 @@ describe("the resource DAG", () => {
     expect(Object.fromEntries(await readStates(folder))).toEqual({ blob: "complete" });
     expect((await readFile(join(folder, "slow.bin"))).equals(body)).toBe(true);
     // The second run fetched only what the first had not written.
-    expect((server.bytesSent.get("/slow.bin") ?? 0) - sentBefore).toBe(body.length - partial);
+    expect((fault().bytesSent.get("/slow.bin") ?? 0) - sentBefore).toBe(body.length - partial);
   });
 
   it("records checksums in register mode, then holds downloads to them", async () => {
     const registryFile = join(temp(), "checksums.tsv");
-    const url = server.serve("/registered.csv", TRAIN);
+    const url = fault().serve("/registered.csv", TRAIN);
     const dataset = defineDataset({
       url: "https://example.org/",
       name: "registered",
@@ -270,7 +264,7 @@ describe("the resource DAG", () => {
       size: TRAIN.length,
     });
 
-    server.serve("/registered.csv", Buffer.from("x,y\nchanged\n"));
+    fault().serve("/registered.csv", Buffer.from("x,y\nchanged\n"));
     const checking = await catalogWith(repository);
     await expect(checking.download("org.example.registered")).rejects.toThrow(/sha256|bytes/);
   });
@@ -288,11 +282,11 @@ describe("prepare and search", () => {
     const images = idx(0x08, [2, 2, 2], Buffer.from([0, 1, 2, 3, 4, 5, 6, 255]));
     const labels = idx(0x08, [2], Buffer.from([7, 3]));
     for (const name of ["train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"])
-      server.serve(`/mnist/${name}`, images);
+      fault().serve(`/mnist/${name}`, images);
     for (const name of ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"])
-      server.serve(`/mnist/${name}`, labels);
+      fault().serve(`/mnist/${name}`, labels);
     const file = (name: string, fileName: string) =>
-      fileDownloader({ url: `${server.url}/mnist/${name}`, fileName });
+      fileDownloader({ url: `${fault().url}/mnist/${name}`, fileName });
     const dataset = defineDataset({
       url: "http://yann.lecun.com/exdb/mnist/",
       name: "mnist",

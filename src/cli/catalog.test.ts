@@ -7,25 +7,19 @@ import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { FaultServer } from "../../test/support/fault-server.js";
+import { expect, it } from "vitest";
+import { useFaultServer } from "../../test/support/fault-server.js";
 import { useTempFolders } from "../../test/support/temp-folders.js";
 
 const run = promisify(execFile);
 const bin = resolve(import.meta.dirname, "../../dist/cli/main.js");
 const catalogModule = pathToFileURL(resolve(import.meta.dirname, "../../dist/catalog/index.js")).href;
 const temp = useTempFolders("wharf-catalog-cli-");
-let server: FaultServer;
-beforeAll(async () => {
-  server = await new FaultServer().start();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const fault = useFaultServer();
 
 it("adds a repository, searches it, prepares a dataset as JSON, and checks its URLs", async () => {
-  const good = server.serve("/iris.csv", Buffer.from("sepal,species\n5.1,setosa\n"));
-  server.serve("/gone.csv", Buffer.alloc(0), { faults: Array(4).fill({ kind: "status", status: 404 }) });
+  const good = fault().serve("/iris.csv", Buffer.from("sepal,species\n5.1,setosa\n"));
+  fault().serve("/gone.csv", Buffer.alloc(0), { faults: Array(4).fill({ kind: "status", status: 404 }) });
   const folder = temp();
   const module = join(folder, "catalog.mjs");
   await writeFile(
@@ -34,7 +28,7 @@ it("adds a repository, searches it, prepares a dataset as JSON, and checks its U
       `import { data, defineDataset, defineRepository, fileDownloader } from ${JSON.stringify(catalogModule)};`,
       "export default defineRepository({ id: 'mine', definitions: [",
       `  defineDataset({ url: 'https://archive.ics.uci.edu/', name: 'iris', tags: ['tabular'], type: 'Csv', resources: { table: fileDownloader({ url: ${JSON.stringify(good)} }) }, prepare: (paths) => ({ table: data.csv(paths.table) }) }),`,
-      `  defineDataset({ url: 'https://example.org/', name: 'gone', resources: { table: fileDownloader({ url: ${JSON.stringify(`${server.url}/gone.csv`)} }) } }),`,
+      `  defineDataset({ url: 'https://example.org/', name: 'gone', resources: { table: fileDownloader({ url: ${JSON.stringify(`${fault().url}/gone.csv`)} }) } }),`,
       "]});",
     ].join("\n"),
   );
@@ -64,7 +58,7 @@ it("adds a repository, searches it, prepares a dataset as JSON, and checks its U
       resource: "table",
       resource_type: "file",
       status: "failed",
-      url: `${server.url}/gone.csv`,
+      url: `${fault().url}/gone.csv`,
       message: "HTTP 404",
     },
   ]);

@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 
 export type Fault =
   /**
@@ -192,4 +193,19 @@ export class FaultServer {
     }
     if (!res.destroyed) done();
   }
+}
+
+/** A fault server started before a test file's tests and stopped after them; call the result to get it. */
+export function useFaultServer(): () => FaultServer {
+  let server: FaultServer | undefined;
+  beforeAll(async () => {
+    server = await new FaultServer().start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error("The fault server is not started yet: use it inside a test.");
+    return server;
+  };
 }

@@ -11,7 +11,7 @@ import { dirname, join, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { decompressFile } from "../../core/archive/decompress.js";
 import { extractArchive } from "../../core/archive/extract.js";
-import { type Compression, formatFromName, stripCompressionSuffix } from "../../core/archive/formats.js";
+import { formatFromName, isCompression, stripCompressionSuffix } from "../../core/archive/formats.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { relativeFiles } from "../../core/folder-files.js";
 import { fnmatch } from "../../core/glob/fnmatch.js";
@@ -32,14 +32,11 @@ function urlsOf(spec: DownloadSpec): string[] {
   return urls;
 }
 
-const COMPRESSIONS = new Set<string>(["gzip", "bzip2", "xz", "zstd"]);
-
 export function fileDownloader(spec: DownloadSpec & { decompress?: boolean }): Resource {
   const urls = urlsOf(spec);
   const name = urlBaseName(urls[0] as string);
   const format = formatFromName(name);
-  const compression =
-    spec.decompress !== false && format && COMPRESSIONS.has(format) ? (format as Compression) : undefined;
+  const compression = spec.decompress !== false && isCompression(format) ? format : undefined;
   return makeResource("file", spec, {
     canRecover: true,
     fileName: spec.fileName ?? (compression ? stripCompressionSuffix(name) : name),

@@ -5,9 +5,9 @@
 import { mkdir, readdir, readFile, readlink, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { writeTar } from "../../../test/support/archives.js";
-import { FaultServer } from "../../../test/support/fault-server.js";
+import { useFaultServer } from "../../../test/support/fault-server.js";
 import { useSampleHub } from "../../../test/support/sample-hub.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
 import { sha256Hex } from "../../core/hash.js";
@@ -25,13 +25,7 @@ import { originalBytesUrl, wayback } from "./wayback.js";
 
 const temp = useTempFolders("wharf-resources-");
 const hub = useSampleHub();
-let server: FaultServer;
-beforeAll(async () => {
-  server = await new FaultServer().start();
-});
-afterAll(async () => {
-  await server.stop();
-});
+const fault = useFaultServer();
 
 function catalogWith(...repositories: Repository[]): Promise<Catalog> {
   return Catalog.open({ catalogDir: temp(), repositories, onlyGiven: true });
@@ -43,7 +37,7 @@ async function servedTar(path: string, entries: Array<{ name: string; data: stri
     file,
     entries.map((entry) => ({ name: entry.name, data: Buffer.from(entry.data) })),
   );
-  return server.serve(path, gzipSync(await readFile(file)));
+  return fault().serve(path, gzipSync(await readFile(file)));
 }
 
 describe("archive resources", () => {
@@ -77,7 +71,7 @@ describe("local resources", () => {
     const mine = join(temp(), "my-corpus");
     await mkdir(mine);
     await writeFile(join(mine, "doc.txt"), "mine\n");
-    const url = server.serve("/base.csv", Buffer.from("x\n1\n"));
+    const url = fault().serve("/base.csv", Buffer.from("x\n1\n"));
     const base = defineDataset({
       url: "https://example.org/",
       name: "base",
@@ -127,8 +121,8 @@ describe("local resources", () => {
   });
 
   it("fetch a vanished file from the Wayback Machine's closest snapshot", async () => {
-    const archived = server.serve("/web/20200101000000/old.csv", Buffer.from("old,data\n"));
-    server.serve(
+    const archived = fault().serve("/web/20200101000000/old.csv", Buffer.from("old,data\n"));
+    fault().serve(
       "/wayback/available",
       Buffer.from(JSON.stringify({ archived_snapshots: { closest: { url: archived } } })),
     );
@@ -139,7 +133,7 @@ describe("local resources", () => {
         table: wayback({
           url: "http://gone.example.com/old.csv",
           timestamp: "2020",
-          availabilityEndpoint: `${server.url}/wayback/available`,
+          availabilityEndpoint: `${fault().url}/wayback/available`,
         }),
       },
     });
@@ -147,7 +141,7 @@ describe("local resources", () => {
       await catalogWith(defineRepository({ id: "t", definitions: [dataset] }))
     ).download("org.example.vanished");
     expect(await readFile(paths.table as string, "utf8")).toBe("old,data\n");
-    expect(server.requestsFor("/wayback/available")[0]?.path).toBe("/wayback/available");
+    expect(fault().requestsFor("/wayback/available")[0]?.path).toBe("/wayback/available");
     expect(originalBytesUrl("https://web.archive.org/web/20200101000000/http://x.org/a.csv")).toBe(
       "https://web.archive.org/web/20200101000000id_/http://x.org/a.csv",
     );
@@ -176,8 +170,8 @@ describe("Hub resources", () => {
 
 describe("the catalog's folders", () => {
   it("gives each variant its own folder, and lists data folders no definition claims", async () => {
-    const url = server.serve("/small.csv", Buffer.from("s\n"));
-    const bigUrl = server.serve("/big.csv", Buffer.from("b\n"));
+    const url = fault().serve("/small.csv", Buffer.from("s\n"));
+    const bigUrl = fault().serve("/big.csv", Buffer.from("b\n"));
     const dataset = defineDataset({
       url: "https://example.org/",
       name: "sized",

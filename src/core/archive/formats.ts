@@ -25,6 +25,11 @@ const SUFFIXES: Array<[string, ArchiveFormat | Compression]> = [
   [".zst", "zstd"],
 ];
 
+/** True for a single compressed file's format (not an archive). */
+export function isCompression(format: string | undefined): format is Compression {
+  return format === "gzip" || format === "bzip2" || format === "xz" || format === "zstd";
+}
+
 /** The format a file name announces, or undefined. */
 export function formatFromName(name: string): ArchiveFormat | Compression | undefined {
   const lower = name.toLowerCase();

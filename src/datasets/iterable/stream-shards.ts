@@ -1,12 +1,14 @@
 /**
  * Shards that stream from where a file lives without downloading it whole: parquet read row group by
- * row group through ranged requests (hyparquet over HTTP, or over a local file), JSON Lines and text read
- * line by line from a byte stream. A line stream that breaks mid-way (a dropped connection) is reopened
+ * row group through ranged requests (hyparquet over HTTP, or over a local file), JSON Lines, text and CSV
+ * read line by line from a byte stream (decompressed on the way when the file is), webdataset tars entry
+ * by entry. A line stream that breaks mid-way (a dropped connection) is reopened
  * at the byte where it stopped, a few times, so a transient error costs nothing already read.
  */
 import { createReadStream } from "node:fs";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { parse } from "csv-parse";
 import { decompress as zstdDecompress } from "fzstd";
 import {
   type AsyncBuffer,
@@ -16,9 +18,12 @@ import {
   parquetMetadataAsync,
   parquetReadObjects,
 } from "hyparquet";
+import { decompressStream } from "../../core/archive/decompress.js";
+import type { Compression } from "../../core/archive/formats.js";
 import { NetworkError } from "../../core/errors.js";
 import type { Int64Mode } from "../arrow/read-values.js";
 import { DataFileRowError, Int64PrecisionError } from "../errors.js";
+import { webDatasetExamples } from "../readers/read-webdataset.js";
 import type { Row, ShardReader } from "./iterable-dataset.js";
 
 /** Where a shard's bytes are: a local path, or a URL with the headers it needs. */
@@ -71,14 +76,21 @@ export function parquetShard(source: ByteSource, int64: Int64Mode): ShardReader 
   };
 }
 
-/** JSON Lines (`json`) or text (`text`, one `{text}` row per line) streamed line by line. */
-export function linesShard(source: ByteSource, format: "json" | "text"): ShardReader {
+/**
+ * JSON Lines (`json`) or text (`text`, one `{text}` row per line) streamed line by line; a compressed
+ * file is decompressed as it streams (and read again from its start if the connection breaks).
+ */
+export function linesShard(
+  source: ByteSource,
+  format: "json" | "text",
+  compression?: Compression,
+): ShardReader {
   const name = nameOf(source);
   return {
     name,
     async *rows(skip: number) {
       let line = 0;
-      for await (const text of lines(source)) {
+      for await (const text of lines(source, compression)) {
         line++;
         if (format === "json" && text.trim() === "") continue;
         if (line <= skip) continue;
@@ -101,24 +113,98 @@ export function linesShard(source: ByteSource, format: "json" | "text"): ShardRe
   };
 }
 
-/** The lines of a byte source, reopening it at the last byte read when it breaks. */
-async function* lines(source: ByteSource): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
+/**
+ * CSV streamed row by row, the header naming the columns; each value typed as pandas types a chunk
+ * (integers and floats as numbers, empty as null, the rest as text), with the builder's `sep`.
+ */
+export function csvShard(
+  source: ByteSource,
+  options: { sep?: string; compression?: Compression },
+): ShardReader {
+  const name = nameOf(source);
+  return {
+    name,
+    async *rows(skip: number) {
+      const parser = parse({ delimiter: options.sep ?? ",", columns: true, relax_column_count: false });
+      const bytes = Readable.from(decoded(await open(source, 0), options.compression));
+      bytes.on("error", (error) => parser.destroy(error));
+      bytes.pipe(parser);
+      let index = 0;
+      for await (const record of parser) {
+        if (index++ < skip) continue;
+        yield Object.fromEntries(
+          Object.entries(record as Record<string, string>).map(([key, value]) => [key, csvValue(value)]),
+        );
+      }
+    },
+  };
+}
+
+function csvValue(text: string): unknown {
+  if (text === "") return null;
+  if (/^[+-]?\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  if (/^[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)$/.test(text)) return Number(text);
+  return text;
+}
+
+/** A webdataset tar shard streamed entry by entry, an example per key (see `read-webdataset.ts`). */
+export function webDatasetShard(source: ByteSource): ShardReader {
+  const name = nameOf(source);
+  return {
+    name,
+    async *rows(skip: number) {
+      let index = 0;
+      for await (const row of webDatasetExamples(Readable.from(await open(source, 0)), name)) {
+        if (index++ >= skip) yield row as Row;
+      }
+    },
+  };
+}
+
+/** The bytes of a stream, decompressed when `compression` says how. */
+function decoded(
+  stream: AsyncIterable<unknown>,
+  compression: Compression | undefined,
+): AsyncIterable<unknown> {
+  return compression ? decompressStream(Readable.from(stream), compression) : stream;
+}
+
+/**
+ * The lines of a byte source, reopening it at the last byte read when it breaks; a compressed file,
+ * whose bytes cannot be picked up in the middle, is read again from its start, skipping the lines
+ * already given.
+ */
+async function* lines(source: ByteSource, compression?: Compression): AsyncGenerator<string> {
+  let decoder = new TextDecoder();
   let offset = 0;
   let pending = "";
+  let given = 0;
   let attempts = 0;
   for (;;) {
+    let skip = 0;
+    if (compression) {
+      decoder = new TextDecoder();
+      pending = "";
+      skip = given;
+    }
     try {
-      for await (const chunk of await open(source, offset)) {
+      for await (const chunk of decoded(await open(source, offset), compression)) {
         const bytes = chunk as Uint8Array;
-        offset += bytes.length;
+        if (!compression) offset += bytes.length;
         pending += decoder.decode(bytes, { stream: true });
         const parts = pending.split(/\r?\n/);
         pending = parts.pop() as string;
-        yield* parts;
+        for (const part of parts) {
+          if (skip > 0) {
+            skip--;
+            continue;
+          }
+          given++;
+          yield part;
+        }
       }
       pending += decoder.decode();
-      if (pending !== "") yield pending;
+      if (pending !== "" && skip === 0) yield pending;
       return;
     } catch (error) {
       attempts++;

@@ -46,8 +46,10 @@ const ALWAYS_IGNORED = new Set([
 ]);
 export const METADATA_FILES = new Set(["metadata.csv", "metadata.jsonl", "metadata.parquet"]);
 
-const IMAGE = ".bmp .gif .ico .jpeg .jpg .jp2 .j2k .pbm .pcx .pgm .png .ppm .sgi .tga .tif .tiff .webp .xbm";
-const AUDIO =
+/** Image and audio extensions, as the folder builders (and webdataset fields) recognise them. */
+export const IMAGE =
+  ".bmp .gif .ico .jpeg .jpg .jp2 .j2k .pbm .pcx .pgm .png .ppm .sgi .tga .tif .tiff .webp .xbm";
+export const AUDIO =
   ".aiff .au .avr .caf .flac .htk .svx .mat4 .mat5 .mpc2k .ogg .paf .pvf .rf64 .sd2 .sds .ircam .voc .w64 .wav .nist .wavex .wve .xi .mp3 .opus";
 const VIDEO = ".mkv .mp4 .avi .mov .mpeg .webm .m4v .wmv .flv";
 

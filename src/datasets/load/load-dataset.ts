@@ -48,7 +48,7 @@ import {
   localSource,
 } from "./data-source.js";
 import { chooseConfig, type DatasetCard, parseDatasetCard } from "./dataset-card.js";
-import { readablePaths } from "./extract-files.js";
+import { downloadUrl, isUrl, readablePaths, zipContents } from "./extract-files.js";
 import {
   newestPrepared,
   type PreparedLocation,
@@ -86,7 +86,16 @@ export interface LoadDatasetOptions extends HubSourceOptions {
   int64?: Int64Mode;
 }
 
-const PACKAGED = new Set(["parquet", "csv", "json", "text", "arrow"]);
+const PACKAGED = new Set([
+  "parquet",
+  "csv",
+  "json",
+  "text",
+  "arrow",
+  "webdataset",
+  "imagefolder",
+  "audiofolder",
+]);
 
 export interface LoadPlan {
   source: DataSource;
@@ -150,7 +159,12 @@ export async function planLoad(
   if (isBuilder) {
     const resolved: SplitFiles = {};
     for (const [split, patterns] of Object.entries(normaliseDataFiles(options.dataFiles as DataFilesSpec))) {
-      resolved[split] = (await resolveReaderFiles(patterns)).map((file) => resolve(file));
+      const local = patterns.filter((pattern) => !isUrl(pattern));
+      const urls = patterns.filter(isUrl);
+      resolved[split] = [
+        ...(local.length > 0 ? (await resolveReaderFiles(local)).map((file) => resolve(file)) : []),
+        ...(await Promise.all(urls.map((url) => downloadUrl(url, cacheDir)))),
+      ];
     }
     source = builderSource(path, Object.values(resolved).flat());
     splitFiles = resolved;
@@ -186,7 +200,8 @@ export async function planLoad(
 
   const inferred = builderFromPath
     ? { builder: builderFromPath, options: {} }
-    : inferBuilder(Object.values(splitFiles).flat());
+    : (inferBuilder(Object.values(splitFiles).flat()) ??
+      (await inferFromArchives(source, splitFiles, cacheDir)));
   if (!inferred || !READABLE_BUILDERS.has(inferred.builder)) {
     throw new InvalidArgumentError(
       `${path} needs the ${inferred?.builder ?? "unknown"} builder, which wharf does not have yet (it reads ${[...READABLE_BUILDERS].join(", ")}).`,
@@ -203,6 +218,7 @@ export async function planLoad(
         (file) =>
           builderFromPath !== undefined ||
           builderOf(file) === inferred.builder ||
+          isZip(file) ||
           (inferred.builder.endsWith("folder") && METADATA_FILES.has(file.split("/").pop() as string)),
       ),
     ]),
@@ -231,9 +247,10 @@ async function prepareSplits(
   const local = await source.fetch(Object.values(wanted).flat());
   const splits: Record<string, Dataset> = {};
   for (const [split, files] of Object.entries(wanted)) {
-    const readable = await readablePaths(
-      files.map((file) => local.get(file) as string),
-      cacheDir,
+    const given = files.map((file) => local.get(file) as string);
+    // Files that came out of archives are read only when they are the builder's own kind.
+    const readable = (await readablePaths(given, cacheDir)).filter(
+      (file) => given.includes(file) || builderOf(file) === builder || isMetadataFor(builder, file),
     );
     let dataset = await readBuilderFiles(builder, readable, builderOptions);
     if (
@@ -300,6 +317,32 @@ function declaredFeatures(
   return entry?.features !== undefined
     ? featuresFromYaml(entry.features, `${path} dataset_info features`)
     : undefined;
+}
+
+function isZip(file: string): boolean {
+  return file.toLowerCase().endsWith(".zip");
+}
+
+function isMetadataFor(builder: string, file: string): boolean {
+  return builder.endsWith("folder") && METADATA_FILES.has(file.split("/").pop() as string);
+}
+
+/**
+ * The builder of data files that are zip archives, from the files inside them (Python looks inside the
+ * archives too when `.zip` is the top extension): the archives are fetched and unpacked once, into the
+ * cache where reading them will find them.
+ */
+async function inferFromArchives(
+  source: DataSource,
+  splitFiles: SplitFiles,
+  cacheDir: string,
+): Promise<{ builder: string; options: Record<string, unknown> } | undefined> {
+  const archives = Object.values(splitFiles).flat().filter(isZip);
+  if (archives.length === 0) return undefined;
+  const local = await source.fetch(archives);
+  const inner: string[] = [];
+  for (const archive of archives) inner.push(...(await zipContents(local.get(archive) as string, cacheDir)));
+  return inferBuilder(inner);
 }
 
 function builderOf(file: string): string | undefined {

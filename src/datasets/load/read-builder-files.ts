@@ -6,6 +6,7 @@
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { Dataset } from "../dataset.js";
 import { fromArrow, fromCsv, fromJson, fromParquet, fromText } from "../readers/from-files.js";
+import { readWebDataset } from "../readers/read-webdataset.js";
 import { readFolderBuilder } from "./read-folder.js";
 
 export const READABLE_BUILDERS = new Set([
@@ -16,6 +17,7 @@ export const READABLE_BUILDERS = new Set([
   "arrow",
   "imagefolder",
   "audiofolder",
+  "webdataset",
 ]);
 
 export function readBuilderFiles(
@@ -42,6 +44,8 @@ export function readBuilderFiles(
     case "imagefolder":
     case "audiofolder":
       return readFolderBuilder(builder, files);
+    case "webdataset":
+      return readWebDataset(files);
     default:
       throw new InvalidArgumentError(`wharf has no reader for the ${builder} builder yet.`);
   }

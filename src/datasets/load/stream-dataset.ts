@@ -5,13 +5,13 @@
  * slice one, as in Python.
  */
 
-import { formatFromName } from "../../core/archive/formats.js";
+import { formatFromName, isCompression } from "../../core/archive/formats.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { Int64Mode } from "../arrow/read-values.js";
 import { SplitNotFoundError } from "../errors.js";
 import { IterableDataset, type ShardReader } from "../iterable/iterable-dataset.js";
 import { IterableDatasetDict } from "../iterable/iterable-dataset-dict.js";
-import { linesShard, parquetShard } from "../iterable/stream-shards.js";
+import { csvShard, linesShard, parquetShard, webDatasetShard } from "../iterable/stream-shards.js";
 import type { LoadPlan } from "./load-dataset.js";
 import { parseSplitString } from "./split-string.js";
 
@@ -46,24 +46,41 @@ export function streamPlan(
 }
 
 function shardOf(plan: LoadPlan, file: string, int64: Int64Mode): ShardReader {
-  if (formatFromName(file) !== undefined) {
+  const format = formatFromName(file);
+  if (
+    format !== undefined &&
+    !isCompression(format) &&
+    !(format === "tar" && plan.builder === "webdataset")
+  ) {
     throw new InvalidArgumentError(
-      `${file} is compressed; wharf streams plain files only yet (load it without streaming).`,
+      `${file} is a ${format} archive; wharf streams plain and compressed files and webdataset tars (load it without streaming).`,
     );
   }
+  const compression = isCompression(format) ? format : undefined;
   const source = plan.source.byteSource(file);
   switch (plan.builder) {
     case "parquet":
+      if (compression)
+        throw new InvalidArgumentError(
+          `${file}: a compressed parquet file streams only once decompressed; load it without streaming.`,
+        );
       return parquetShard(source, int64);
     case "json":
-      if (/\.json$/i.test(file)) {
+      if (/\.json(\.[a-z0-9]+)?$/i.test(file)) {
         throw new InvalidArgumentError(
           `${file} is one JSON document; wharf streams JSON Lines only (load it without streaming).`,
         );
       }
-      return linesShard(source, "json");
+      return linesShard(source, "json", compression);
     case "text":
-      return linesShard(source, "text");
+      return linesShard(source, "text", compression);
+    case "csv":
+      return csvShard(source, {
+        sep: (plan.builderOptions.sep ?? plan.builderOptions.delimiter) as string | undefined,
+        compression,
+      });
+    case "webdataset":
+      return webDatasetShard(source);
     default:
       throw new InvalidArgumentError(
         `wharf does not stream ${plan.builder} files yet; load them without streaming.`,
