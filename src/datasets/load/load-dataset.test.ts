@@ -14,7 +14,7 @@ import {
   NonMatchingSplitsSizesError,
   SplitNotFoundError,
 } from "../errors.js";
-import { ClassLabel, Image, Value } from "../features/feature-types.js";
+import { ClassLabel, Image, Pdf, Value, Video } from "../features/feature-types.js";
 import { loadDataset } from "./load-dataset.js";
 
 const tempFolder = useTempFolders("wharf-load-");
@@ -195,5 +195,34 @@ describe("loadDataset of media folders", () => {
     const captioned = (await loadDataset(flat, { cacheDir: tempFolder(), split: "train" })) as Dataset;
     expect(captioned.features).toEqual({ image: new Image(), caption: new Value("string") });
     expect(captioned.getColumn("caption")).toEqual(["a fox", "a gimp"]);
+  });
+
+  it("loads folders of PDFs and videos with pdffolder and videofolder", async () => {
+    const folder = join(tempFolder(), "documents");
+    for (const [kind, file, content] of [
+      ["invoices", "a.pdf", "%PDF-1.4 a"],
+      ["letters", "b.pdf", "%PDF-1.4 b"],
+    ] as const) {
+      mkdirSync(join(folder, kind), { recursive: true });
+      writeFileSync(join(folder, kind, file), content);
+    }
+    const pdfs = (await loadDataset(folder, { cacheDir: tempFolder(), split: "train" })) as Dataset;
+    expect(pdfs.features).toEqual({
+      pdf: new Pdf(),
+      label: new ClassLabel({ names: ["invoices", "letters"] }),
+    });
+    expect(pdfs.get(1)).toEqual({ pdf: { bytes: null, path: join(folder, "letters", "b.pdf") }, label: 1 });
+
+    const clips = join(tempFolder(), "clips");
+    mkdirSync(clips);
+    writeFileSync(join(clips, "one.mp4"), "not really a video");
+    writeFileSync(join(clips, "metadata.csv"), "file_name,seconds\none.mp4,3\n");
+    const videos = (await loadDataset("videofolder", {
+      dataFiles: { train: [join(clips, "*.mp4"), join(clips, "metadata.csv")] },
+      cacheDir: tempFolder(),
+      split: "train",
+    })) as Dataset;
+    expect(videos.features).toEqual({ video: new Video(), seconds: new Value("int64") });
+    expect(videos.getColumn("seconds")).toEqual([3]);
   });
 });

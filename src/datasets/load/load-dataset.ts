@@ -95,6 +95,8 @@ const PACKAGED = new Set([
   "webdataset",
   "imagefolder",
   "audiofolder",
+  "videofolder",
+  "pdffolder",
 ]);
 
 export interface LoadPlan {

@@ -17,6 +17,8 @@ export const READABLE_BUILDERS = new Set([
   "arrow",
   "imagefolder",
   "audiofolder",
+  "videofolder",
+  "pdffolder",
   "webdataset",
 ]);
 
@@ -43,6 +45,8 @@ export function readBuilderFiles(
       return fromArrow(files);
     case "imagefolder":
     case "audiofolder":
+    case "videofolder":
+    case "pdffolder":
       return readFolderBuilder(builder, files);
     case "webdataset":
       return readWebDataset(files);

@@ -1,6 +1,6 @@
 /**
- * The folder builders (`imagefolder`, `audiofolder`) as Python's: each media file is a row whose
- * `image` (or `audio`) column references it (`{bytes: null, path}`); a `metadata.csv`, `metadata.jsonl`
+ * The folder builders (`imagefolder`, `audiofolder`, `videofolder`, `pdffolder`) as Python's: each
+ * media file is a row whose `image` (`audio`, `video`, `pdf`) column references it (`{bytes: null, path}`); a `metadata.csv`, `metadata.jsonl`
  * or `metadata.parquet` adds columns to the files it names in `file_name` (relative to its folder);
  * without metadata, when the files sit in more than one folder, a `label` ClassLabel of the sorted
  * folder names is added.
@@ -8,7 +8,7 @@
 import { basename, dirname, resolve } from "node:path";
 import { Dataset } from "../dataset.js";
 import { DataFileRowError } from "../errors.js";
-import { Audio, ClassLabel, type Features, Image } from "../features/feature-types.js";
+import { Audio, ClassLabel, type Features, Image, Pdf, Video } from "../features/feature-types.js";
 import { inferFeature } from "../features/infer-features.js";
 import { fromParquet } from "../readers/from-files.js";
 import { readCsvColumns } from "../readers/read-csv.js";
@@ -17,11 +17,18 @@ import { METADATA_FILES } from "./data-files.js";
 
 type Row = Record<string, unknown>;
 
-export async function readFolderBuilder(
-  builder: "imagefolder" | "audiofolder",
-  files: readonly string[],
-): Promise<Dataset> {
-  const column = builder === "imagefolder" ? "image" : "audio";
+/** Each folder builder's column, and the feature that references its files. */
+const FOLDER_BUILDERS = {
+  imagefolder: { column: "image", feature: () => new Image() },
+  audiofolder: { column: "audio", feature: () => new Audio() },
+  videofolder: { column: "video", feature: () => new Video() },
+  pdffolder: { column: "pdf", feature: () => new Pdf() },
+} as const;
+
+export type FolderBuilder = keyof typeof FOLDER_BUILDERS;
+
+export async function readFolderBuilder(builder: FolderBuilder, files: readonly string[]): Promise<Dataset> {
+  const { column } = FOLDER_BUILDERS[builder];
   const media = files.filter((file) => !METADATA_FILES.has(basename(file))).map((file) => resolve(file));
   const metadataFiles = files.filter((file) => METADATA_FILES.has(basename(file)));
   const metadata = new Map<string, Row>();
@@ -34,7 +41,7 @@ export async function readFolderBuilder(
       metadata.set(resolve(dirname(file), name), rest);
     }
   }
-  const mediaFeature = builder === "imagefolder" ? new Image() : new Audio();
+  const mediaFeature = FOLDER_BUILDERS[builder].feature();
   if (metadata.size > 0) {
     const rows = media
       .filter((path) => metadata.has(path))
