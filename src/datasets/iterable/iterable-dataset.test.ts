@@ -51,6 +51,23 @@ describe("IterableDataset", () => {
     expect(shuffled.map((row) => row.n)).toEqual([2, 3, 0, 4, 1, 7, 8, 9, 5, 6]);
   });
 
+  it("shuffles differently in each epoch, and the same way for the same epoch", async () => {
+    const stream = numbers(30, 3).shuffle({ seed: 5, bufferSize: 4 });
+    const order = async (epoch: number) => {
+      stream.setEpoch(epoch);
+      return (await collect(stream)).map((row) => row.n);
+    };
+    const first = await order(0);
+    const second = await order(1);
+    expect(second).not.toEqual(first);
+    expect([...second].sort((a, b) => Number(a) - Number(b))).toEqual(
+      [...first].sort((a, b) => Number(a) - Number(b)),
+    );
+    expect(await order(1)).toEqual(second);
+    expect(await order(0)).toEqual(first);
+    expect(() => stream.setEpoch(-1)).toThrow(/non-negative/);
+  });
+
   it("resumes mid-epoch from a state dict", async () => {
     const stream = numbers(10, 3).take(8);
     const seen: number[] = [];

@@ -13,7 +13,7 @@
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { Dataset } from "../dataset.js";
 import type { Features } from "../features/feature-types.js";
-import { Pcg64 } from "../random/numpy-rng.js";
+import { epochSeed, Pcg64 } from "../random/numpy-rng.js";
 
 export type Row = Record<string, unknown>;
 
@@ -48,6 +48,7 @@ const START: IterableState = { shardIndex: 0, shardExampleIndex: 0, counted: {} 
 export class IterableDataset {
   private state: IterableState = { ...START, counted: {} };
   private resumeFrom: IterableState | undefined;
+  private epoch = 0;
 
   constructor(
     readonly shards: readonly ShardReader[],
@@ -110,6 +111,16 @@ export class IterableDataset {
     return this.with({ kind: "batch", size: batchSize, dropLast: options.dropLastBatch ?? false });
   }
 
+  /**
+   * Sets the epoch, as Python's `set_epoch`: a shuffled stream is shuffled differently in each epoch
+   * (the shard order and the buffer), reproducibly for a given seed and epoch.
+   */
+  setEpoch(epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0)
+      throw new InvalidArgumentError(`An epoch is a non-negative integer, not ${epoch}.`);
+    this.epoch = epoch;
+  }
+
   shuffle(options: { seed?: number | bigint; bufferSize?: number } = {}): IterableDataset {
     return this.with({
       kind: "shuffle",
@@ -158,7 +169,7 @@ export class IterableDataset {
     this.state = { ...resume, counted: { ...resume.counted } };
     let stream = this.baseRows(resume);
     this.steps.forEach((step, position) => {
-      stream = applyStep(stream, step, position, this.state);
+      stream = applyStep(stream, step, position, this.state, this.epoch);
     });
     yield* stream;
   }
@@ -167,7 +178,7 @@ export class IterableDataset {
     const shuffle = this.steps.find((step) => step.kind === "shuffle");
     let order = this.shards.map((_, i) => i);
     if (shuffle) {
-      const permutation = new Pcg64(shuffle.seed).permutation(this.shards.length);
+      const permutation = new Pcg64(epochSeed(shuffle.seed, this.epoch)).permutation(this.shards.length);
       order = Array.from(permutation, (i) => order[i] as number);
     }
     for (let index = resume.shardIndex; index < order.length; index++) {
@@ -190,6 +201,7 @@ async function* applyStep(
   step: Step,
   position: number,
   state: IterableState,
+  epoch: number,
 ): AsyncGenerator<Row> {
   switch (step.kind) {
     case "map":
@@ -228,7 +240,7 @@ async function* applyStep(
       return;
     }
     case "shuffle":
-      yield* shuffleBuffer(rows, step.seed, step.bufferSize);
+      yield* shuffleBuffer(rows, epochSeed(step.seed, epoch), step.bufferSize);
       return;
   }
 }

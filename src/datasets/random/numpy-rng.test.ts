@@ -1,7 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { numpyPermutation } from "./numpy-rng.js";
+import { epochSeed, numpyPermutation } from "./numpy-rng.js";
 
 interface PermutationCase {
   seed: number;
@@ -29,5 +30,32 @@ describe("numpyPermutation", () => {
   it("refuses a negative seed and a size it cannot draw for", () => {
     expect(() => numpyPermutation(-1, 3)).toThrow(RangeError);
     expect(() => numpyPermutation(0, 2 ** 33)).toThrow(RangeError);
+  });
+});
+
+describe("epochSeed", () => {
+  it("gives the generator datasets shuffles with in later epochs, as numpy computes it", () => {
+    const script = `
+import json, numpy as np
+out = []
+for seed in [0, 42, 12345]:
+    for epoch in [1, 2, 5]:
+        effective = int(np.random.default_rng(seed).integers(0, 1 << 63)) - epoch
+        effective = effective + (1 << 63) if effective < 0 else effective
+        out.append({"seed": seed, "epoch": epoch, "effective": str(effective),
+                    "permutation": np.random.default_rng(effective).permutation(8).tolist()})
+print(json.dumps(out))`;
+    const expected = JSON.parse(execFileSync("python3", ["-c", script], { encoding: "utf8" })) as Array<{
+      seed: number;
+      epoch: number;
+      effective: string;
+      permutation: number[];
+    }>;
+    for (const { seed, epoch, effective, permutation } of expected) {
+      const ours = epochSeed(seed, epoch);
+      expect(String(ours)).toBe(effective);
+      expect([...numpyPermutation(ours, 8)]).toEqual(permutation);
+    }
+    expect(epochSeed(42, 0)).toBe(42);
   });
 });

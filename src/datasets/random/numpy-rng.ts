@@ -209,6 +209,12 @@ export class Pcg64 {
     }
   }
 
+  /** The next 64-bit output whole, as numpy's `next_uint64` (the buffered 32-bit half is not used). */
+  nextUint64(): bigint {
+    this.next64();
+    return (BigInt(this.outHigh) << 32n) | BigInt(this.outLow);
+  }
+
   /** numpy's next_uint32: the low half of a fresh 64-bit output, then its high half. */
   nextUint32(): number {
     if (this.hasBufferedHalf) {
@@ -351,6 +357,19 @@ export function numpyPermutation(seed: number | bigint, n: number): Uint32Array 
     throw new RangeError(`permutation needs an integer n between 0 and ${MAX_PERMUTATION}, got ${n}.`);
   }
   return new Pcg64(seed).permutation(n);
+}
+
+/**
+ * The generator `datasets` shuffles with in a given epoch (`IterableDataset.set_epoch`): the seed's own
+ * in epoch 0; after that, `default_rng(seed).integers(0, 2**63) - epoch` (wrapped into range) seeds a new
+ * one. `integers(0, 2**63)` is Lemire's method over a power-of-two range: the 64-bit output shifted right
+ * by one.
+ */
+export function epochSeed(seed: number | bigint, epoch: number): number | bigint {
+  if (epoch === 0) return seed;
+  const drawn = new Pcg64(seed).nextUint64() >> 1n;
+  const effective = drawn - BigInt(epoch);
+  return effective < 0n ? (1n << 63n) + effective : effective;
 }
 
 /** A fresh random seed for a transform given none, as Python draws one (a 64-bit integer). */
