@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { Dataset } from "../dataset.js";
 import { loadDataset } from "../load/load-dataset.js";
 import type { IterableDataset, Row } from "./iterable-dataset.js";
 import type { IterableDatasetDict } from "./iterable-dataset-dict.js";
-import { linesShard } from "./stream-shards.js";
+import { linesShard, parquetShard } from "./stream-shards.js";
 
 const sampleHub = useSampleHub();
 const tempFolder = useTempFolders("wharf-streams-");
@@ -155,6 +155,39 @@ describe("streaming from where files live", () => {
         undefined,
         undefined,
       ]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("retries a parquet range read that fails mid-stream, and loses no row", async () => {
+    const server = await new FaultServer().start();
+    try {
+      const folder = tempFolder();
+      await Dataset.fromDict({ n: Array.from({ length: 3000 }, (_, i) => i) }).toParquet(
+        join(folder, "n.parquet"),
+        {
+          rowGroupSize: 1000,
+        },
+      );
+      const body = readFileSync(join(folder, "n.parquet"));
+      const url = server.serve("/n.parquet", body);
+      const seen: number[] = [];
+      for await (const row of parquetShard({ url, headers: {} }, "number").rows(0)) {
+        seen.push(row.n as number);
+        // After the first row group, the next two range requests fail.
+        if (seen.length === 1)
+          server.serve("/n.parquet", body, {
+            faults: [
+              { kind: "status", status: 503 },
+              { kind: "status", status: 502 },
+            ],
+          });
+      }
+      expect(seen).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+      expect(
+        server.requestsFor("/n.parquet").filter((request) => request.headers.range).length,
+      ).toBeGreaterThanOrEqual(5);
     } finally {
       await server.stop();
     }

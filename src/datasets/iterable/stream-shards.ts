@@ -54,7 +54,11 @@ export function parquetShard(source: ByteSource, int64: Int64Mode): ShardReader 
       const file: AsyncBuffer =
         "path" in source
           ? await asyncBufferFromFile(source.path)
-          : await asyncBufferFromUrl({ url: source.url, requestInit: { headers: source.headers } });
+          : retrying(
+              await withRetries(() =>
+                asyncBufferFromUrl({ url: source.url, requestInit: { headers: source.headers } }),
+              ),
+            );
       const metadata = await parquetMetadataAsync(file);
       let start = 0;
       for (const group of metadata.row_groups) {
@@ -73,6 +77,26 @@ export function parquetShard(source: ByteSource, int64: Int64Mode): ShardReader 
         start = end;
       }
     },
+  };
+}
+
+/** Tries a request again after a failure, a few times, waiting longer each time. */
+async function withRetries<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (attempt >= REOPEN_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+}
+
+/** A remote file whose ranged reads are retried: a transient error costs one range, not the stream. */
+function retrying(file: AsyncBuffer): AsyncBuffer {
+  return {
+    byteLength: file.byteLength,
+    slice: (start, end) => withRetries(async () => await file.slice(start, end)),
   };
 }
 
