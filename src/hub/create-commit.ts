@@ -11,7 +11,7 @@ import { createReadStream } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import pLimit from "p-limit";
-import { InvalidArgumentError } from "../core/errors.js";
+import { InvalidArgumentError, ServerError } from "../core/errors.js";
 import { digestFile, gitBlobOid, sha256OfFile } from "../core/hash.js";
 import { defaultHttpClient } from "../core/http/client.js";
 import type { OnProgress } from "../core/progress.js";
@@ -52,7 +52,10 @@ export interface CreateCommitOptions extends HubCallOptions {
 export interface CommitInfo {
   commitUrl: string;
   oid: string;
+  /** With `createPr`: the pull request's URL, number and git ref (`refs/pr/{num}`), as Python gives them. */
   pullRequestUrl?: string;
+  pullRequestNum?: number;
+  pullRequestRevision?: string;
 }
 
 type AddOperation = Extract<CommitOperation, { type: "add" }>;
@@ -222,7 +225,26 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
     context: `commit to ${options.repoId}`,
   });
   const answer = await response.json<{ commitUrl: string; commitOid: string; pullRequestUrl?: string }>();
-  return { commitUrl: answer.commitUrl, oid: answer.commitOid, pullRequestUrl: answer.pullRequestUrl };
+  const info: CommitInfo = { commitUrl: answer.commitUrl, oid: answer.commitOid };
+  if (answer.pullRequestUrl) {
+    const num = /\/discussions\/(\d+)$/.exec(answer.pullRequestUrl)?.[1];
+    if (!num)
+      throw new ServerError(
+        `The Hub answered a pull request URL without its number: ${answer.pullRequestUrl}.`,
+        {
+          status: response.status,
+          url: response.url,
+          method: "POST",
+          headers: response.headers,
+        },
+      );
+    Object.assign(info, {
+      pullRequestUrl: answer.pullRequestUrl,
+      pullRequestNum: Number(num),
+      pullRequestRevision: `refs/pr/${num}`,
+    });
+  }
+  return info;
 }
 
 /**

@@ -7,6 +7,7 @@ export * from "./branches-tags.js";
 export * from "./cache-delete.js";
 export * from "./cache-layout.js";
 export * from "./create-commit.js";
+export * from "./discussions.js";
 export * from "./file-metadata.js";
 export * from "./get-paths-info.js";
 export * from "./hf-hub-download.js";

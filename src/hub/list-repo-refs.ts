@@ -13,14 +13,22 @@ export interface GitRefs {
   branches: GitRef[];
   tags: GitRef[];
   converts: GitRef[];
+  /** With `includePullRequests`: each pull request's ref (`refs/pr/{num}`). */
+  pullRequests?: GitRef[];
 }
 
 export async function listRepoRefs(
-  options: HubCallOptions & { repoId: string; repoType?: RepoType },
+  options: HubCallOptions & { repoId: string; repoType?: RepoType; includePullRequests?: boolean },
 ): Promise<GitRefs> {
+  const query = options.includePullRequests ? "?include_prs=1" : "";
   const refs = await hubGetJson<Partial<GitRefs>>(
-    `/api/${options.repoType ?? "model"}s/${options.repoId}/refs`,
+    `/api/${options.repoType ?? "model"}s/${options.repoId}/refs${query}`,
     options,
   );
-  return { branches: refs.branches ?? [], tags: refs.tags ?? [], converts: refs.converts ?? [] };
+  return {
+    branches: refs.branches ?? [],
+    tags: refs.tags ?? [],
+    converts: refs.converts ?? [],
+    ...(options.includePullRequests && { pullRequests: refs.pullRequests ?? [] }),
+  };
 }

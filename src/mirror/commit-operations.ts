@@ -12,6 +12,7 @@ import { gitBlobOid, lfsPointerOid, sha256Hex } from "../core/hash.js";
 import type { RepoId } from "../hub/repo-id.js";
 import { NotInStoreError, ParentCommitMovedError, PathNotInCommitError, RefMovedError } from "./errors.js";
 import type { Commit, StoredFile } from "./store/commit.js";
+import type { RefKind } from "./store/keys.js";
 import { DEFAULT_BRANCH, type RepoStore } from "./store/repo-store.js";
 
 export type CommitOperation =
@@ -22,6 +23,8 @@ export type CommitOperation =
 
 export interface CommitOperationsOptions {
   branch?: string;
+  /** What `branch` names: a branch (default), or a pull request's ref (`refs/pr/{branch}`). */
+  refKind?: RefKind;
   title: string;
   message?: string;
   author: string;
@@ -124,8 +127,9 @@ export async function commitOperations(
   const branch = options.branch ?? DEFAULT_BRANCH;
   const inline = await storeInlineFiles(store, operations);
   for (let attempt = 1; ; attempt++) {
-    const head = await store.readRef(repo, "heads", branch, { fresh: true });
-    if (head === undefined && branch !== DEFAULT_BRANCH)
+    const kind = options.refKind ?? "heads";
+    const head = await store.readRef(repo, kind, branch, { fresh: true });
+    if (head === undefined && (branch !== DEFAULT_BRANCH || kind !== "heads"))
       throw new NotInStoreError(`No branch ${branch} to commit on; create it first.`);
     if (options.parentCommit !== undefined && options.parentCommit !== head)
       throw new ParentCommitMovedError(
@@ -148,6 +152,7 @@ export async function commitOperations(
           files: Object.fromEntries([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
         },
         head,
+        kind,
       );
     } catch (error) {
       if (!(error instanceof RefMovedError) || attempt >= ATTEMPTS) throw error;

@@ -129,7 +129,11 @@ describe("importFolder", () => {
     expect(await store.resolveRevision(repo, head.slice(0, 7))).toBe(head);
     expect(await store.resolveRevision(repo, "0".repeat(40))).toBeUndefined();
     expect(await store.resolveRevision(repo, "nope")).toBeUndefined();
-    expect(await store.refs(repo)).toEqual({ branches: { main: head }, tags: { "v1.0": head } });
+    expect(await store.refs(repo)).toEqual({
+      branches: { main: head },
+      tags: { "v1.0": head },
+      pullRequests: {},
+    });
   });
 
   it("starts a new branch from the default branch and leaves main where it was", async () => {

@@ -66,6 +66,7 @@ describe("transferRepos", () => {
     expect(await remote.refs(DATA)).toEqual({
       branches: { main: data.commit.id },
       tags: { v1: data.commit.id },
+      pullRequests: {},
     });
     expect((await remote.getRepo(DATA))?.private).toBe(true);
     expect(await remote.getRepo(DATA)).toEqual(await local.getRepo(DATA));

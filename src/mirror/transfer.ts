@@ -6,7 +6,7 @@
  * the target never shows a commit whose files are missing or a repo that is half there. Running it
  * again after an interruption sends only what did not arrive.
  *
- * Refs move forward only: a target branch is moved when its commit is an ancestor of the source's,
+ * Discussions the target lacks are copied too. Refs move forward only: a target branch is moved when its commit is an ancestor of the source's,
  * left alone when it is ahead, and reported as a conflict when the two diverged (unless `force`).
  */
 import { randomBytes } from "node:crypto";
@@ -20,7 +20,7 @@ import { verifySha256 } from "../core/hash.js";
 import type { OnProgress } from "../core/progress.js";
 import { REPO_TYPES, type RepoId } from "../hub/repo-id.js";
 import { CorruptBlobError, RefMovedError } from "./errors.js";
-import type { RefKind } from "./store/keys.js";
+import { type RefKind, repoPrefix } from "./store/keys.js";
 import type { RepoStore } from "./store/repo-store.js";
 import { stagingFolder } from "./store/staging.js";
 
@@ -125,6 +125,7 @@ export async function transferRepos(
       result.commitsCopied++;
     }
     await moveRefs(from, to, repo, options.force ?? false, result);
+    await copyMissingDiscussions(from, to, repo);
     await to.adoptRepo(record);
   }
   return result;
@@ -143,6 +144,7 @@ async function moveRefs(
   for (const [kind, names, current] of [
     ["heads", source.branches, target.branches],
     ["tags", source.tags, target.tags],
+    ["pr", source.pullRequests, target.pullRequests],
   ] as Array<[RefKind, Record<string, string>, Record<string, string>]>) {
     for (const [name, commit] of Object.entries(names)) {
       const there = current[name];
@@ -164,6 +166,16 @@ async function moveRefs(
         result.conflicts.push({ repo: label(repo), ref, source: commit, target: now });
       }
     }
+  }
+}
+
+/** Discussions the target does not have (one it has, changed on both sides, is left as the target's). */
+async function copyMissingDiscussions(from: RepoStore, to: RepoStore, repo: RepoId): Promise<void> {
+  const prefix = `${repoPrefix(repo)}discussions/`;
+  for await (const object of from.objects.list(prefix)) {
+    if (await to.objects.head(object.key)) continue;
+    const bytes = await from.objects.readBytes(object.key);
+    if (bytes) await to.objects.compareAndSwap(object.key, undefined, bytes.toString("utf8"));
   }
 }
 

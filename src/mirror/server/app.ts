@@ -11,6 +11,7 @@ import { EMPTY_CONFIG, type ServerConfig } from "./config.js";
 import type { ServerDeps } from "./context.js";
 import { HubHttpError } from "./hub-error.js";
 import { registerCommitRoutes } from "./routes/commit.js";
+import { registerDiscussionRoutes } from "./routes/discussions.js";
 import { registerLfsRoutes } from "./routes/lfs.js";
 import { registerListingRoutes } from "./routes/listing.js";
 import { registerRefsAndCommitsRoutes } from "./routes/refs-commits.js";
@@ -80,6 +81,7 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     registerRefsAndCommitsRoutes(scope, deps);
     registerResolveRoutes(scope, deps);
     registerCommitRoutes(scope, deps);
+    registerDiscussionRoutes(scope, deps);
     registerLfsRoutes(scope, deps);
     registerRepoRoutes(scope, deps);
     registerRefWriteRoutes(scope, deps);

@@ -5,7 +5,8 @@
 import { InvalidArgumentError } from "../../core/errors.js";
 import type { RepoId } from "../../hub/repo-id.js";
 
-export type RefKind = "heads" | "tags";
+/** Branches, tags, and pull requests (`refs/pr/{N}`, the branch a pull request's commits go on). */
+export type RefKind = "heads" | "tags" | "pr";
 
 export function blobKey(sha256: string): string {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new InvalidArgumentError(`${sha256} is not a sha256.`);
@@ -27,6 +28,11 @@ export function repoRecordKey(repo: RepoId): string {
 export function refKey(repo: RepoId, kind: RefKind, name: string): string {
   assertRefName(name);
   return `${repoPrefix(repo)}refs/${kind}/${name}`;
+}
+
+export function discussionKey(repo: RepoId, num: number): string {
+  if (!Number.isInteger(num) || num < 1) throw new InvalidArgumentError(`${num} is not a discussion number.`);
+  return `${repoPrefix(repo)}discussions/${num}.json`;
 }
 
 export function commitKey(repo: RepoId, id: string): string {

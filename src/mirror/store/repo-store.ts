@@ -31,6 +31,8 @@ export const DEFAULT_BRANCH = "main";
 
 const MAX_CACHED_METADATA = 10_000;
 
+const REF_WHAT: Record<RefKind, string> = { heads: "branch", tags: "tag", pr: "pull request" };
+
 export type Gated = false | "auto" | "manual";
 
 /** What `repo.json` holds. */
@@ -48,6 +50,8 @@ export interface RepoRecord {
 export interface Refs {
   branches: Record<string, string>;
   tags: Record<string, string>;
+  /** Pull requests' refs by number (`refs/pr/{num}`). */
+  pullRequests: Record<string, string>;
 }
 
 /** A commit with its files seen as folders. */
@@ -196,10 +200,11 @@ export class RepoStore {
   // Refs and revisions
 
   async refs(repo: RepoId): Promise<Refs> {
-    const refs: Refs = { branches: {}, tags: {} };
+    const refs: Refs = { branches: {}, tags: {}, pullRequests: {} };
     for (const [kind, target] of [
       ["heads", refs.branches],
       ["tags", refs.tags],
+      ["pr", refs.pullRequests],
     ] as const) {
       const prefix = `${repoPrefix(repo)}refs/${kind}/`;
       for await (const object of this.objects.list(prefix)) {
@@ -242,7 +247,7 @@ export class RepoStore {
     );
     this.metadata.delete(key);
     if (!swapped) {
-      const what = kind === "heads" ? "branch" : "tag";
+      const what = REF_WHAT[kind];
       throw new RefMovedError(
         expected === undefined
           ? `The ${what} ${name} of ${repo.namespace}/${repo.name} exists already.`
@@ -267,7 +272,7 @@ export class RepoStore {
       break;
     }
     if (clashes.length > 0) {
-      const what = kind === "heads" ? "branch" : "tag";
+      const what = REF_WHAT[kind];
       throw new AlreadyInStoreError(
         `The ${what} ${name} of ${repo.namespace}/${repo.name} would clash with the ${what} ${clashes[0]}; choose another name.`,
       );
@@ -281,6 +286,7 @@ export class RepoStore {
   async resolveRevision(repo: RepoId, revision: string): Promise<string | undefined> {
     if (revision === "HEAD") return this.readRef(repo, "heads", DEFAULT_BRANCH);
     if (revision.startsWith("refs/heads/")) return this.readRef(repo, "heads", revision.slice(11));
+    if (revision.startsWith("refs/pr/")) return this.readRef(repo, "pr", revision.slice(8));
     if (revision.startsWith("refs/tags/")) return this.readRef(repo, "tags", revision.slice(10));
     const named =
       (await this.readRef(repo, "heads", revision)) ?? (await this.readRef(repo, "tags", revision));
@@ -339,22 +345,24 @@ export class RepoStore {
   }
 
   /**
-   * Records a commit and moves `branch` to it, provided the branch still points at `expectedHead`
-   * (undefined: the branch must not exist yet). Every blob the files name must be stored already.
+   * Records a commit and moves `branch` (a branch, or with `kind` "pr" a pull request's ref) to it,
+   * provided it still points at `expectedHead` (undefined: it must not exist yet). Every blob the files
+   * name must be stored already.
    */
   async commit(
     repo: RepoId,
     branch: string,
     draft: CommitDraft,
     expectedHead: string | undefined,
+    kind: RefKind = "heads",
   ): Promise<Commit> {
-    // The id last: a draft spread from a stored commit must not bring that commit's id along.
     if (!(await this.getRepo(repo))) {
       throw new NotInStoreError(`No ${repo.type} repo ${repo.namespace}/${repo.name}; create it first.`);
     }
+    // The id last: a draft spread from a stored commit must not bring that commit's id along.
     const commit: Commit = { ...draft, id: gitCommitId(draft) };
     await this.recordCommit(repo, commit);
-    await this.setRef(repo, "heads", branch, expectedHead, commit.id);
+    await this.setRef(repo, kind, branch, expectedHead, commit.id);
     return commit;
   }
 

@@ -3,7 +3,10 @@
  * as the Hub's rules decide, with the oid of the file already there so an unchanged one can be skipped),
  * and `POST .../commit/{rev}` takes NDJSON lines (`header`, `file` with base64 bytes, `lfsFile`,
  * `deletedFile`, `deletedFolder`) and makes one commit of them (commit-operations.ts). Both need a write
- * token of the namespace. A stale `parentCommit` gets 412 and changes nothing.
+ * token of the namespace, except proposals: with `create_pr=1` the commit opens a pull request (its
+ * ref `refs/pr/{num}` started from the branch in the URL), and a commit to `refs/pr/{num}` adds to one;
+ * any signed-in reader may do either (the pull request's author, or a writer, for the second). A stale
+ * `parentCommit` gets 412 and changes nothing.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { InvalidArgumentError } from "../../../core/errors.js";
@@ -15,16 +18,19 @@ import {
   PathNotInCommitError,
   RefMovedError,
 } from "../../errors.js";
+import { commitEvent, DiscussionStore } from "../../store/discussions.js";
 import { defaultLfsPatterns, isLfsFile } from "../../store/lfs-rules.js";
 import {
   absoluteUrl,
   assertCleanText,
   type OpenRepo,
+  openRepo,
   openRepoForWrite,
   type ServerDeps,
   typeFromPlural,
 } from "../context.js";
 import { badRequest, HubHttpError, revisionNotFound } from "../hub-error.js";
+import { discussionPath, openDiscussion } from "./discussions.js";
 
 interface Params {
   kind: string;
@@ -45,6 +51,19 @@ async function openForWrite(
   return openRepoForWrite(deps, request, typeFromPlural(kind), namespace, name);
 }
 
+/** The repo of a pull request's commit: any signed-in caller who may read it. */
+async function openForProposal(
+  deps: ServerDeps,
+  request: FastifyRequest<{ Params: Params }>,
+): Promise<OpenRepo> {
+  const { kind, namespace, name } = request.params;
+  assertCleanText(request.params["*"], "revision");
+  const opened = await openRepo(deps, request, typeFromPlural(kind), namespace, name);
+  if (!opened.caller)
+    throw new HubHttpError(401, "You must be authenticated to open a pull request.", "Unauthorized");
+  return opened;
+}
+
 export function registerCommitRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.addContentTypeParser(
     "application/x-ndjson",
@@ -55,7 +74,10 @@ export function registerCommitRoutes(app: FastifyInstance, deps: ServerDeps): vo
   app.post(
     "/api/:kind/:namespace/:name/preupload/*",
     async (request: FastifyRequest<{ Params: Params; Body: unknown }>) => {
-      const open = await openForWrite(deps, request);
+      const proposal =
+        (request.query as Record<string, string>).create_pr !== undefined ||
+        request.params["*"].startsWith("refs/pr/");
+      const open = proposal ? await openForProposal(deps, request) : await openForWrite(deps, request);
       const files = (request.body as { files?: unknown } | undefined)?.files;
       if (!Array.isArray(files))
         throw badRequest("The body must be JSON with a `files` list of {path, size, sample}.");
@@ -84,28 +106,69 @@ export function registerCommitRoutes(app: FastifyInstance, deps: ServerDeps): vo
     async (
       request: FastifyRequest<{ Params: Params; Querystring: Record<string, string>; Body: unknown }>,
     ) => {
-      const open = await openForWrite(deps, request);
-      if (request.query.create_pr !== undefined)
-        throw badRequest("Pull requests are not supported by this server yet; commit to a branch.");
+      const target = request.params["*"];
+      const createPr = request.query.create_pr !== undefined && request.query.create_pr !== "0";
+      const prNum = /^refs\/pr\/(\d+)$/.exec(target)?.[1];
+      // Pull requests are how people who may not write to a repo propose changes: any signed-in reader.
+      const open =
+        createPr || prNum ? await openForProposal(deps, request) : await openForWrite(deps, request);
       if (typeof request.body !== "string")
         throw badRequest("The body must be NDJSON (Content-Type: application/x-ndjson).");
-      const branch = request.params["*"];
       const { header, operations } = parseCommitBody(request.body);
-      if ((await deps.store.readRef(open.repo, "heads", branch)) === undefined && branch !== "main")
-        throw revisionNotFound(branch);
+      const author = open.caller?.user ?? "wharf";
+      const discussions = new DiscussionStore(deps.store);
+      let pullRequest: number | undefined;
+      if (createPr) {
+        if (prNum) throw badRequest("A commit to a pull request's ref cannot open another pull request.");
+        if ((await deps.store.readRef(open.repo, "heads", target)) === undefined)
+          throw revisionNotFound(target);
+        const title = header.summary || "Upload files";
+        pullRequest = (
+          await openDiscussion(
+            deps.store,
+            discussions,
+            open,
+            author,
+            title,
+            header.description ?? "",
+            true,
+            "open",
+            target,
+          )
+        ).num;
+      } else if (prNum) {
+        const discussion = await discussions.get(open.repo, Number(prNum));
+        if (!discussion?.isPullRequest) throw revisionNotFound(target);
+        if (discussion.author !== author) deps.access.assertCanWrite(open.record, open.caller);
+        pullRequest = discussion.num;
+      } else if ((await deps.store.readRef(open.repo, "heads", target)) === undefined && target !== "main") {
+        throw revisionNotFound(target);
+      }
       try {
         const commit = await commitOperations(deps.store, open.repo, operations, {
-          branch,
+          branch: pullRequest === undefined ? target : String(pullRequest),
+          refKind: pullRequest === undefined ? "heads" : "pr",
           title: header.summary || "Upload files",
           message: header.description ?? "",
-          author: open.caller?.user ?? "wharf",
+          author,
           parentCommit: header.parentCommit,
         });
         const id = repoIdString(open.repo);
+        if (pullRequest !== undefined) {
+          const event = commitEvent(author, commit.id, commit.title);
+          await discussions.update(open.repo, pullRequest, (current) => ({
+            ...current,
+            events: [...current.events, event],
+          }));
+        }
         return {
           success: true,
           commitOid: commit.id,
           commitUrl: absoluteUrl(deps, request, `/${repoUrlPrefix(open.repo.type)}${id}/commit/${commit.id}`),
+          ...(createPr &&
+            pullRequest !== undefined && {
+              pullRequestUrl: absoluteUrl(deps, request, discussionPath(open, pullRequest)),
+            }),
         };
       } catch (error) {
         if (error instanceof ParentCommitMovedError)

@@ -33,7 +33,7 @@ export function registerRefsAndCommitsRoutes(app: FastifyInstance, deps: ServerD
         branches: list(refs.branches, "refs/heads/"),
         converts: [],
         tags: list(refs.tags, "refs/tags/"),
-        ...(request.query.include_prs !== undefined && { pullRequests: [] }),
+        ...(request.query.include_prs !== undefined && { pullRequests: list(refs.pullRequests, "refs/pr/") }),
       };
     },
   );
