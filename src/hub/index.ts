@@ -22,6 +22,7 @@ export * from "./repo-files.js";
 export * from "./repo-id.js";
 export * from "./repo-info.js";
 export * from "./repo-management.js";
+export * from "./safetensors-metadata.js";
 export * from "./scan-cache-dir.js";
 export * from "./snapshot-download.js";
 export * from "./stored-tokens.js";
