@@ -12,6 +12,7 @@ export * from "./file-metadata.js";
 export * from "./get-paths-info.js";
 export * from "./hf-hub-download.js";
 export * from "./hub-request.js";
+export * from "./likes.js";
 export * from "./list-repo-commits.js";
 export * from "./list-repo-files.js";
 export * from "./list-repo-refs.js";

@@ -6,10 +6,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { useSampleHub } from "../../test/support/sample-hub.js";
+import { importIntoHub, useSampleHub } from "../../test/support/sample-hub.js";
 import { useTempFolders } from "../../test/support/temp-folders.js";
-import { importFolder } from "../mirror/import-folder.js";
-import { parseRepoId } from "./repo-id.js";
 import { getSafetensorsMetadata, NotASafetensorsRepoError } from "./safetensors-metadata.js";
 
 const hub = useSampleHub();
@@ -36,7 +34,7 @@ describe("getSafetensorsMetadata", () => {
     // 3,000 small tensors: a header of about 200 kB.
     const tensors = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`layer.${i}.weight`, [2, 3]]));
     writeFileSync(join(folder, "model.safetensors"), safetensors(tensors, { format: "pt" }));
-    await importFolder(hub().store, folder, parseRepoId("me/big-header", "model"));
+    await importIntoHub(hub(), folder, "me/big-header");
     const meta = await getSafetensorsMetadata({ repoId: "me/big-header", endpoint: hub().url, token: false });
     expect(meta.sharded).toBe(false);
     const file = meta.filesMetadata["model.safetensors"];
@@ -69,7 +67,7 @@ describe("getSafetensorsMetadata", () => {
       join(folder, "model.safetensors.index.json"),
       JSON.stringify({ metadata: { total_size: 112 }, weight_map: weightMap }),
     );
-    await importFolder(hub().store, folder, parseRepoId("me/sharded", "model"));
+    await importIntoHub(hub(), folder, "me/sharded");
     const meta = await getSafetensorsMetadata({ repoId: "me/sharded", endpoint: hub().url, token: false });
     expect(meta).toMatchObject({
       sharded: true,

@@ -104,3 +104,13 @@ export function useSampleHub(): () => SampleHub {
     return hub;
   };
 }
+
+/** Adds a folder to the sample hub as a new repo (or a new commit of one), for tests below the mirror layer. */
+export async function importIntoHub(
+  hub: SampleHub,
+  folder: string,
+  id: string,
+  type: RepoId["type"] = "model",
+): Promise<void> {
+  await importFolder(hub.store, folder, parseRepoId(id, type));
+}

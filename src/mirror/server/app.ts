@@ -13,6 +13,7 @@ import { HubHttpError } from "./hub-error.js";
 import { registerCommitRoutes } from "./routes/commit.js";
 import { registerDiscussionRoutes } from "./routes/discussions.js";
 import { registerLfsRoutes } from "./routes/lfs.js";
+import { registerLikeRoutes } from "./routes/likes.js";
 import { registerListingRoutes } from "./routes/listing.js";
 import { registerRefsAndCommitsRoutes } from "./routes/refs-commits.js";
 import { registerRefWriteRoutes } from "./routes/refs-write.js";
@@ -82,6 +83,7 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     registerResolveRoutes(scope, deps);
     registerCommitRoutes(scope, deps);
     registerDiscussionRoutes(scope, deps);
+    registerLikeRoutes(scope, deps);
     registerLfsRoutes(scope, deps);
     registerRepoRoutes(scope, deps);
     registerRefWriteRoutes(scope, deps);

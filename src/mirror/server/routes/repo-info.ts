@@ -4,9 +4,11 @@
  * `cardData`, ...). `?blobs=true` adds each sibling's size, blob id and LFS facts. Every field is
  * always sent: `expand=` asks the Hub for a subset, and a superset serves those clients too.
  */
+
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { repoIdString } from "../../../hub/repo-id.js";
 import { lfsPointerSize } from "../../store/commit.js";
+import { LikeStore } from "../../store/likes.js";
 import { cardDataOf, tagsOf } from "../card-data.js";
 import { type OpenRepo, openRepo, openRevision, type ServerDeps, typeFromPlural } from "../context.js";
 
@@ -49,7 +51,7 @@ async function repoInfo(deps: ServerDeps, open: OpenRepo, revision: string, blob
     gated: record.gated,
     disabled: false,
     downloads: 0,
-    likes: 0,
+    likes: await new LikeStore(deps.store).count(repo),
     tags,
     ...(typeof card?.pipeline_tag === "string" && { pipeline_tag: card.pipeline_tag }),
     ...(typeof card?.library_name === "string" && { library_name: card.library_name }),
