@@ -227,3 +227,59 @@ describe("wharf upload and wharf repo", () => {
     expect((await wharf(["repo", "create", "vega/intrusion", "--token", BOB])).code).toBe(1);
   });
 });
+
+describe("wharf repo discussions, pr and like", () => {
+  it("opens, comments on, lists, shows and closes a discussion; opens and merges a pull request; likes", async () => {
+    const repo = ["vega/movies", "--type", "dataset"];
+    const opened = await wharf([
+      "repo",
+      "discussions",
+      "create",
+      ...repo,
+      "--title",
+      "Missing years?",
+      "--description",
+      "Some rows have no year.",
+      "--token",
+      BOB,
+    ]);
+    expect(opened.code, opened.stderr).toBe(0);
+    const num = /^#(\d+)$/.exec(opened.stdout.trim())?.[1] as string;
+    expect(num).toBeDefined();
+    expect(
+      (await wharf(["repo", "discussions", "comment", ...repo, num, "Yes, 3 of them.", "--token", ALICE]))
+        .code,
+    ).toBe(0);
+    const listed = JSON.parse(
+      (await wharf(["repo", "discussions", "list", ...repo, "--status", "open", "--json"])).stdout,
+    ) as Array<{ num: number; title: string }>;
+    expect(listed.map((d) => [d.num, d.title])).toContainEqual([Number(num), "Missing years?"]);
+    const shown = await wharf(["repo", "discussions", "show", ...repo, num]);
+    expect(shown.stdout).toContain(`#${num} Missing years? (open, by bob)`);
+    expect(shown.stdout).toContain("alice: Yes, 3 of them.");
+    expect(
+      (await wharf(["repo", "discussions", "close", ...repo, num, "--comment", "Thanks", "--token", BOB]))
+        .code,
+    ).toBe(0);
+    expect((await wharf(["repo", "discussions", "show", ...repo, num])).stdout).toContain("bob: -> closed");
+
+    const secret = ["team/secret-data", "--type", "dataset", "--token", ALICE];
+    const draft = await wharf(["repo", "pr", "create", ...secret, "--title", "Draft change"]);
+    expect(draft.stdout).toMatch(/^#\d+ refs\/pr\/\d+\n$/);
+    const prNum = /^#(\d+)/.exec(draft.stdout)?.[1] as string;
+    const prs = JSON.parse((await wharf(["repo", "pr", "list", ...secret, "--json"])).stdout) as Array<{
+      num: number;
+    }>;
+    expect(prs.map((p) => p.num)).toContain(Number(prNum));
+    // A draft with no commits merges as a fast-forward of nothing once opened.
+    expect((await wharf(["repo", "discussions", "reopen", ...secret, prNum])).code).toBe(0);
+    expect((await wharf(["repo", "pr", "merge", ...secret, prNum])).stdout).toBe(`merged #${prNum}\n`);
+
+    expect((await wharf(["repo", "like", ...repo, "--token", BOB])).code).toBe(0);
+    const info = JSON.parse(await (await fetch(`${hub.url}/api/datasets/vega/movies`)).text()) as {
+      likes: number;
+    };
+    expect(info.likes).toBe(1);
+    expect((await wharf(["repo", "like", ...repo, "--undo", "--token", BOB])).code).toBe(0);
+  });
+});

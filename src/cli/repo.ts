@@ -1,6 +1,6 @@
 /**
  * `wharf repo`: repos on a Hub (`HF_ENDPOINT`; a wharf server works), as Python's `hf repo`: create,
- * delete, move, settings, and branches and tags. (`wharf mirror` manages a store on this machine.)
+ * delete, move, settings, and branches and tags (discussions, pull requests and likes: repo-community.ts). (`wharf mirror` manages a store on this machine.)
  */
 import { type Command, Option } from "commander";
 import { InvalidArgumentError } from "../core/index.js";
@@ -12,34 +12,18 @@ import {
   deleteRepo,
   deleteTag,
   moveRepo,
-  parseRepoId,
-  type RepoType,
   updateRepoSettings,
 } from "../hub/index.js";
-import { repoTypeOf, repoTypeOption, typeOption } from "./options.js";
-
-interface HubOptions {
-  type: RepoType;
-  repoType?: RepoType;
-  token?: string;
-}
-
-const tokenOption = () =>
-  new Option("--token <token>", "the token to send (default HF_TOKEN, then the stored one)");
-
-/** The repo and call options every subcommand starts from. */
-function target(id: string, options: HubOptions) {
-  const repoType = repoTypeOf(options);
-  parseRepoId(id, repoType);
-  return { repoId: id, repoType, ...(options.token !== undefined && { token: options.token }) };
-}
-
-function withRepoOptions(command: Command): Command {
-  return command.addOption(typeOption()).addOption(repoTypeOption()).addOption(tokenOption());
-}
+import { type HubOptions, target, withRepoOptions } from "./hub-target.js";
+import { registerCommunity } from "./repo-community.js";
 
 export function registerRepo(program: Command): void {
-  const repo = program.command("repo").description("create, delete, move and configure repos on a Hub");
+  const repo = program
+    .command("repo")
+    .description(
+      "create, delete, move and configure repos on a Hub; their discussions, pull requests and likes",
+    );
+  registerCommunity(repo);
 
   withRepoOptions(repo.command("create").description("create a repo").argument("<id>", "namespace/name"))
     .option("--private", "make it private")

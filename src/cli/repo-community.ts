@@ -1,0 +1,175 @@
+/**
+ * `wharf repo discussions|pr|like`: a repo's discussions and pull requests, and likes, on a Hub (a
+ * wharf server works), through the hub client's community functions.
+ */
+import type { Command } from "commander";
+import {
+  changeDiscussionStatus,
+  commentDiscussion,
+  createDiscussion,
+  type Discussion,
+  getDiscussionDetails,
+  getRepoDiscussions,
+  like,
+  mergePullRequest,
+  renameDiscussion,
+  unlike,
+} from "../hub/index.js";
+import { type HubOptions, target, withRepoOptions } from "./hub-target.js";
+import { jsonOption } from "./options.js";
+import { printJson, printTable, shortDate } from "./output.js";
+
+type Listed = HubOptions & { status?: "open" | "closed" | "all"; author?: string; json?: boolean };
+
+async function list(id: string, options: Listed, kind: "all" | "discussion" | "pull_request"): Promise<void> {
+  const found: Discussion[] = [];
+  for await (const discussion of getRepoDiscussions({
+    ...target(id, options),
+    discussionType: kind,
+    discussionStatus: options.status,
+    author: options.author,
+  }))
+    found.push(discussion);
+  if (options.json) return printJson(found);
+  printTable(
+    ["#", "kind", "status", "author", "created", "title"],
+    found.map((d) => [
+      String(d.num),
+      d.isPullRequest ? "pr" : "discussion",
+      d.status,
+      d.author,
+      shortDate(d.createdAt),
+      d.title,
+    ]),
+  );
+}
+
+const num = (text: string) => Number(text);
+
+export function registerCommunity(repo: Command): void {
+  const discussions = repo
+    .command("discussions")
+    .description("a repo's discussions: list, show, create, comment, close, reopen, rename");
+  withRepoOptions(discussions.command("list").argument("<id>", "namespace/name"))
+    .option("--status <status>", "open, closed or all", "all")
+    .option("--author <user>", "only those this user opened")
+    .addOption(jsonOption())
+    .addHelpText(
+      "after",
+      "\nExample:\n  wharf repo discussions list team/my-data --type dataset --status open",
+    )
+    .action((id: string, options: Listed) => list(id, options, "discussion"));
+
+  withRepoOptions(
+    discussions.command("show").argument("<id>", "namespace/name").argument("<num>", "the number"),
+  )
+    .addOption(jsonOption())
+    .action(async (id: string, n: string, options: HubOptions & { json?: boolean }) => {
+      const details = await getDiscussionDetails({ ...target(id, options), discussionNum: num(n) });
+      if (options.json) return printJson(details);
+      process.stdout.write(`#${details.num} ${details.title} (${details.status}, by ${details.author})\n`);
+      for (const event of details.events) {
+        const what =
+          event.type === "comment"
+            ? event.hidden
+              ? "(hidden)"
+              : event.content
+            : event.type === "commit"
+              ? `commit ${event.oid?.slice(0, 12)} ${event.summary}`
+              : event.type === "status-change"
+                ? `-> ${event.newStatus}`
+                : event.type === "title-change"
+                  ? `renamed to "${event.newTitle}"`
+                  : event.type;
+        process.stdout.write(`${shortDate(event.createdAt)}  ${event.author}: ${what}\n`);
+      }
+      if (details.diff) process.stdout.write(`\n${details.diff}`);
+    });
+
+  withRepoOptions(discussions.command("create").argument("<id>", "namespace/name"))
+    .requiredOption("--title <title>", "the title (3 to 200 characters)")
+    .option("--description <text>", "the first comment")
+    .action(async (id: string, options: HubOptions & { title: string; description?: string }) => {
+      const created = await createDiscussion({
+        ...target(id, options),
+        title: options.title,
+        description: options.description,
+      });
+      process.stdout.write(`#${created.num}\n`);
+    });
+
+  withRepoOptions(
+    discussions
+      .command("comment")
+      .argument("<id>", "namespace/name")
+      .argument("<num>", "the number")
+      .argument("<text>", "the comment"),
+  ).action(async (id: string, n: string, text: string, options: HubOptions) => {
+    await commentDiscussion({ ...target(id, options), discussionNum: num(n), comment: text });
+  });
+
+  for (const [name, status] of [
+    ["close", "closed"],
+    ["reopen", "open"],
+  ] as const) {
+    withRepoOptions(
+      discussions.command(name).argument("<id>", "namespace/name").argument("<num>", "the number"),
+    )
+      .option("--comment <text>", "a comment to leave with it")
+      .action(async (id: string, n: string, options: HubOptions & { comment?: string }) => {
+        await changeDiscussionStatus({
+          ...target(id, options),
+          discussionNum: num(n),
+          newStatus: status,
+          comment: options.comment,
+        });
+      });
+  }
+
+  withRepoOptions(
+    discussions
+      .command("rename")
+      .argument("<id>", "namespace/name")
+      .argument("<num>", "the number")
+      .argument("<title>", "the new title"),
+  ).action(async (id: string, n: string, title: string, options: HubOptions) => {
+    await renameDiscussion({ ...target(id, options), discussionNum: num(n), newTitle: title });
+  });
+
+  const pr = repo.command("pr").description("a repo's pull requests: list, create (a draft), merge");
+  withRepoOptions(pr.command("list").argument("<id>", "namespace/name"))
+    .option("--status <status>", "open, closed or all", "all")
+    .option("--author <user>", "only those this user opened")
+    .addOption(jsonOption())
+    .action((id: string, options: Listed) => list(id, options, "pull_request"));
+  withRepoOptions(pr.command("create").argument("<id>", "namespace/name"))
+    .requiredOption("--title <title>", "the title")
+    .option("--description <text>", "the first comment")
+    .addHelpText("after", "\nThen push commits to its ref: wharf upload ID FILE --revision refs/pr/NUM")
+    .action(async (id: string, options: HubOptions & { title: string; description?: string }) => {
+      const created = await createDiscussion({
+        ...target(id, options),
+        title: options.title,
+        description: options.description,
+        pullRequest: true,
+      });
+      process.stdout.write(`#${created.num} ${created.gitReference}\n`);
+    });
+  withRepoOptions(pr.command("merge").argument("<id>", "namespace/name").argument("<num>", "the number"))
+    .option("--comment <text>", "a comment to leave with it")
+    .action(async (id: string, n: string, options: HubOptions & { comment?: string }) => {
+      await mergePullRequest({ ...target(id, options), discussionNum: num(n), comment: options.comment });
+      process.stdout.write(`merged #${n}\n`);
+    });
+
+  withRepoOptions(
+    repo
+      .command("like")
+      .description("like a repo (or, with --undo, stop liking it)")
+      .argument("<id>", "namespace/name"),
+  )
+    .option("--undo", "unlike it")
+    .action(async (id: string, options: HubOptions & { undo?: boolean }) => {
+      await (options.undo ? unlike : like)(target(id, options));
+    });
+}
