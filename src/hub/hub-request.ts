@@ -44,7 +44,7 @@ export async function hubGetJson<T>(path: string, options: HubCallOptions): Prom
 
 /** Sends a JSON body to `path` (from the endpoint) with `method` and parses the JSON answer. */
 export async function hubSendJson<T>(
-  method: "POST" | "PUT" | "DELETE",
+  method: "POST" | "PUT" | "PATCH" | "DELETE",
   path: string,
   body: unknown,
   options: HubCallOptions & { allowErrorStatus?: boolean },
@@ -58,7 +58,9 @@ export async function hubSendJson<T>(
     allowErrorStatus: options.allowErrorStatus,
     context: `${method} ${path}`,
   });
-  return { status: response.status, body: await response.json<T>() };
+  // Some answers (a DELETE, say) have no body at all.
+  const text = await response.text();
+  return { status: response.status, body: (text.trim() === "" ? undefined : JSON.parse(text)) as T };
 }
 
 /** POSTs a JSON body to `path` (from the endpoint) and parses the JSON answer. */
