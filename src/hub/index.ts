@@ -2,6 +2,7 @@
  * wharf/hub: the Hugging Face Hub client: repo ids, URLs, the cache layout Python shares, downloads,
  * the read API, auth and cache administration (issue #4); commits and uploads (issue #5, under way).
  */
+export * from "./accounts.js";
 export * from "./auth.js";
 export * from "./branches-tags.js";
 export * from "./cache-delete.js";
@@ -27,6 +28,7 @@ export * from "./repo-management.js";
 export * from "./safetensors-metadata.js";
 export * from "./scan-cache-dir.js";
 export * from "./snapshot-download.js";
+export * from "./spaces.js";
 export * from "./stored-tokens.js";
 export * from "./token.js";
 export * from "./try-to-load-from-cache.js";
