@@ -283,3 +283,48 @@ describe("wharf repo discussions, pr and like", () => {
     expect((await wharf(["repo", "like", ...repo, "--undo", "--token", BOB])).code).toBe(0);
   });
 });
+
+describe("wharf datasets", () => {
+  it("lists configs and splits, previews, loads, converts to parquet and saves a Hub dataset", async () => {
+    const cache = ["--cache-dir", join(home, "datasets-cache")];
+    expect((await wharf(["datasets", "configs", "vega/seattle-weather"])).stdout).toBe("default\n");
+    expect((await wharf(["datasets", "splits", "vega/seattle-weather"])).stdout).toBe("train\n");
+    const preview = JSON.parse(
+      (await wharf(["datasets", "preview", "vega/seattle-weather", "--rows", "2", "--json"])).stdout,
+    );
+    expect(preview).toEqual([
+      { date: "2012-01-01", precipitation: 0, temp_max: 12.8, temp_min: 5, wind: 4.7, weather: "drizzle" },
+      { date: "2012-01-02", precipitation: 10.9, temp_max: 10.6, temp_min: 2.8, wind: 4.5, weather: "rain" },
+    ]);
+    const loaded = await wharf(["datasets", "load", "vega/seattle-weather", ...cache]);
+    expect(loaded.stdout).toBe(
+      "train: 1461 rows; date: string, precipitation: float64, temp_max: float64, temp_min: float64, wind: float64, weather: string\n",
+    );
+    const converted = JSON.parse(
+      (
+        await wharf([
+          "datasets",
+          "convert",
+          "vega/seattle-weather",
+          "--to",
+          join(home, "parquet"),
+          ...cache,
+          "--json",
+        ])
+      ).stdout,
+    );
+    expect(converted).toEqual({
+      train: { path: join(home, "parquet", "default", "train-00000-of-00001.parquet"), rows: 1461 },
+    });
+    expect(
+      (await wharf(["datasets", "save", "vega/seattle-weather", "--to", join(home, "saved"), ...cache]))
+        .stdout,
+    ).toBe(`${join(home, "saved")}\n`);
+    expect(JSON.parse(await readFile(join(home, "saved", "dataset_dict.json"), "utf8"))).toEqual({
+      splits: ["train"],
+    });
+    const missing = await wharf(["datasets", "load", "vega/seattle-weather", "--name", "nope", ...cache]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no config "nope"');
+  });
+});

@@ -5,6 +5,7 @@ import { WHARF_VERSION } from "../core/index.js";
 import { registerAuth } from "./auth.js";
 import { registerCache } from "./cache.js";
 import { registerCatalog } from "./catalog.js";
+import { registerDatasets } from "./datasets.js";
 import { registerDownload } from "./download.js";
 import { registerEnv } from "./env.js";
 import { registerHubExtras } from "./hub-extras.js";
@@ -24,6 +25,7 @@ const program = new Command("wharf")
 registerAuth(program);
 registerCache(program);
 registerCatalog(program);
+registerDatasets(program);
 registerDownload(program);
 registerEnv(program);
 registerHubExtras(program);
