@@ -5,6 +5,7 @@ import { WHARF_VERSION } from "../core/index.js";
 import { registerAuth } from "./auth.js";
 import { registerCache } from "./cache.js";
 import { registerCatalog } from "./catalog.js";
+import { registerCompletion } from "./completion.js";
 import { registerDatasets } from "./datasets.js";
 import { registerDownload } from "./download.js";
 import { registerEnv } from "./env.js";
@@ -33,5 +34,7 @@ registerMirror(program);
 registerRepo(program);
 registerServe(program);
 registerUpload(program);
+// Last: its script lists every command registered above.
+registerCompletion(program);
 
 process.exitCode = await run(program, process.argv);
