@@ -35,7 +35,7 @@ const REOPEN_ATTEMPTS = 5;
  * Page decompressors beyond hyparquet's built-in snappy: zstd (what pyarrow and DuckDB often write) by
  * fzstd, gzip and brotli by node's zlib. LZ4 pages are not read yet.
  */
-const COMPRESSORS: Compressors = {
+export const COMPRESSORS: Compressors = {
   ZSTD: (input) => zstdDecompress(input),
   GZIP: (input) => new Uint8Array(gunzipSync(input)),
   BROTLI: (input) => new Uint8Array(brotliDecompressSync(input)),

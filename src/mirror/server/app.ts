@@ -23,6 +23,7 @@ import { registerResolveRoutes } from "./routes/resolve.js";
 import { registerTreeRoutes } from "./routes/tree.js";
 import { registerWhoamiRoute } from "./routes/whoami.js";
 import { UploadSigner } from "./upload-signature.js";
+import { registerViewerRoutes } from "./viewer/pages.js";
 
 export interface HubServerOptions {
   config?: ServerConfig;
@@ -84,6 +85,7 @@ export function createHubServer(store: RepoStore, options: HubServerOptions = {}
     registerCommitRoutes(scope, deps);
     registerDiscussionRoutes(scope, deps);
     registerLikeRoutes(scope, deps);
+    registerViewerRoutes(scope, deps);
     registerLfsRoutes(scope, deps);
     registerRepoRoutes(scope, deps);
     registerRefWriteRoutes(scope, deps);
