@@ -11,12 +11,13 @@
  * (issues #6, #7), imported as a user imports `wharf/datasets`: `loadDataset` prepares the 3 million
  * flights into the datasets cache and loads them again warm, transforms them (filter, sort, a seeded
  * split drawn as Python draws it) and saves and reopens a split in Python's `save_to_disk` format.
- * Then the mirror (issue #9) pulls the flights from the server into a store of its own, under the
- * upstream's commit id, and pushes that store to another, as to a machine without the network.
- * Later issues grow this into the whole path: catalog, the web viewer.
+ * A mapped column is added and the result pushed back to the server as a new dataset repo (parquet
+ * shards and a card). Then the mirror (issue #9) pulls the flights from the server into a store of its
+ * own, under the upstream's commit id, and pushes that store to another, as to a machine without the
+ * network. Last, where to open the web viewer on the running server.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, stat } from "node:fs/promises";
+import { mkdtemp, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +29,7 @@ const wharf = (args: string[]) => promisify(execFile)(process.execPath, [bin, ..
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 const work = await mkdtemp(join(tmpdir(), "wharf-demo-"));
+const keepServing = process.argv.includes("--serve");
 const store = join(work, "store");
 console.log(`1. Importing sample repos from vega-datasets into ${store}\n`);
 for (const repo of await writeSampleRepos(join(work, "folders"))) {
@@ -45,9 +47,17 @@ for (const repo of await writeSampleRepos(join(work, "folders"))) {
   console.log(`   $ wharf mirror import … --repo ${repo.id} --type ${repo.type}\n   ${stdout.trim()}`);
 }
 
-const server = spawn(process.execPath, [bin, "serve", "--store", store, "--port", "0"], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
+// One write token, for the demo's own user, so the demo can push a dataset back.
+const DEMO_TOKEN = "hf_demo_0123456789";
+const serverConfig = join(work, "server.yaml");
+await writeFile(serverConfig, `tokens:\n  - { token: ${DEMO_TOKEN}, user: demo, role: write }\n`);
+const server = spawn(
+  process.execPath,
+  [bin, "serve", "--store", store, "--port", "0", "--config", serverConfig],
+  {
+    stdio: ["ignore", "pipe", "inherit"],
+  },
+);
 const url = await new Promise<string>((resolve, reject) => {
   server.stdout.on("data", (chunk: Buffer) => {
     const found = /at (http:\/\/\S+)/.exec(chunk.toString())?.[1];
@@ -120,7 +130,16 @@ try {
   for (const line of (await hf(["cache", "scan"])).stdout.trimEnd().split("\n")) console.log(`   ${line}`);
   await datasetsStep(url, join(work, "hf"));
   await mirrorStep(url);
-  console.log("\nNext: `npm test` runs the test suite.");
+  console.log(
+    `\nThe web viewer: ${url}/ (the repos), ${url}/datasets/demo/late-flights (the pushed dataset)`,
+  );
+  if (keepServing) {
+    console.log("Serving until Ctrl-C.");
+    await new Promise((resolve) => process.once("SIGINT", resolve));
+  } else {
+    console.log("(`npm run demo -- --serve` keeps the server up to open them.)");
+  }
+  console.log("Next: `npm test` runs the test suite.");
 } finally {
   server.kill("SIGTERM");
 }
@@ -163,6 +182,22 @@ async function datasetsStep(endpoint: string, hfHome: string): Promise<void> {
   console.log(
     `   saveToDisk + loadFromDisk (Python's format): ${reopened.numRows.toLocaleString()} rows reopened in ` +
       `${((performance.now() - started) / 1000).toFixed(3)} s`,
+  );
+  // map a column in, and push the result back to the server as a new dataset repo (parquet shards + card).
+  const withHours = await split.get("test").map(
+    (batch: { delay: number[] }) => ({
+      delay_hours: batch.delay.map((minutes) => Math.round((minutes / 60) * 10) / 10),
+    }),
+    { batched: true },
+  );
+  const pushed = await withHours.pushToHub("demo/late-flights", {
+    endpoint,
+    token: DEMO_TOKEN,
+    split: "test",
+  });
+  console.log(
+    `   map(delay_hours) + pushToHub("demo/late-flights"): ${withHours.numRows.toLocaleString()} rows, ` +
+      `columns ${Object.keys(withHours.features).join(", ")}\n   ${pushed.commitUrl}`,
   );
 }
 
