@@ -161,6 +161,7 @@ export function registerCatalog(program: Command): void {
     .description("named folders where you keep data (linkFolder candidates datafolder:NAME/...)");
   datafolders
     .command("list")
+    .description("the data folders and their paths")
     .addOption(jsonOption())
     .action(async (_options, command: Command) => {
       const options = common(command);
@@ -170,6 +171,7 @@ export function registerCatalog(program: Command): void {
     });
   datafolders
     .command("set")
+    .description("name a data folder")
     .argument("<name>", "the data folder's name")
     .argument("<path>", "the folder")
     .action(async (key: string, path: string, _options, command: Command) => {
@@ -183,6 +185,7 @@ export function registerCatalog(program: Command): void {
     .description("the repositories of definitions: list, add, remove");
   repositories
     .command("list", { isDefault: true })
+    .description("the repositories and how many datasets each defines")
     .addOption(jsonOption())
     .action(async (_options, command: Command) => {
       const options = common(command);
@@ -201,6 +204,7 @@ export function registerCatalog(program: Command): void {
   for (const action of ["add", "remove"] as const) {
     repositories
       .command(action)
+      .description(`${action} a repository (a module, or a package folder)`)
       .argument("<path>", "a module exporting a repository, or a package folder naming one")
       .action(async (path: string, _options, command: Command) => {
         const dir = catalogDir(common(command));

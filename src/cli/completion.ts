@@ -60,7 +60,8 @@ export function registerCompletion(program: Command): void {
     .argument("<shell>", "bash or zsh")
     .addHelpText(
       "after",
-      "\nExamples:\n  source <(wharf completion bash)\n  wharf completion zsh > ~/.zfunc/_wharf   # with fpath+=(~/.zfunc) in ~/.zshrc",
+      "\nExamples:\n  wharf completion bash > ~/.wharf-completion.bash   # then, in ~/.bashrc: source ~/.wharf-completion.bash\n" +
+        "  wharf completion zsh > ~/.zfunc/_wharf             # with fpath+=(~/.zfunc) in ~/.zshrc",
     )
     .action((shell: string) => {
       if (shell !== "bash" && shell !== "zsh")

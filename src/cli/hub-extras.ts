@@ -81,7 +81,7 @@ export function registerHubExtras(program: Command): void {
   const collections = program
     .command("collections")
     .description("collections on the Hub: list, show, create, add, delete");
-  common(collections.command("list"))
+  common(collections.command("list").description("collections, by owner or item"))
     .option("--owner <name>", "only this user's or organization's")
     .option("--item <id>", "only those holding this item (models/gpt2, datasets/x/y)")
     .option("--limit <n>", "at most this many")
@@ -100,11 +100,15 @@ export function registerHubExtras(program: Command): void {
         found.map((c) => [c.slug, c.title, String(c.items.length), String(c.upvotes)]),
       );
     });
-  common(collections.command("show").argument("<slug>", "the collection's slug")).action(
-    async (slug: string, options: Common) =>
-      showCollection(await getCollection({ ...call(options), slug }), options.json),
+  common(
+    collections
+      .command("show")
+      .description("a collection and its items")
+      .argument("<slug>", "the collection's slug"),
+  ).action(async (slug: string, options: Common) =>
+    showCollection(await getCollection({ ...call(options), slug }), options.json),
   );
-  common(collections.command("create").argument("<title>", "the title"))
+  common(collections.command("create").description("create a collection").argument("<title>", "the title"))
     .option("--namespace <name>", "the owner (default: the token's user)")
     .option("--description <text>", "a description")
     .option("--private", "make it private")
@@ -127,6 +131,7 @@ export function registerHubExtras(program: Command): void {
   common(
     collections
       .command("add")
+      .description("add a repo, paper or collection to a collection")
       .argument("<slug>", "the collection")
       .argument("<type>", "model, dataset, space, paper or collection")
       .argument("<id>", "the item"),
@@ -145,22 +150,26 @@ export function registerHubExtras(program: Command): void {
         options.json,
       ),
     );
-  common(collections.command("delete").argument("<slug>", "the collection")).action(
-    async (slug: string, options: Common) => deleteCollection({ ...call(options), slug }),
-  );
+  common(
+    collections.command("delete").description("delete a collection").argument("<slug>", "the collection"),
+  ).action(async (slug: string, options: Common) => deleteCollection({ ...call(options), slug }));
 
   const spaces = program
     .command("spaces")
     .description("Spaces on the Hub: runtime, pause, restart, hardware, sleep time");
-  common(spaces.command("runtime").argument("<id>", "namespace/name")).action(
-    async (id: string, options: Common) =>
-      showRuntime(await getSpaceRuntime({ ...call(options), repoId: id }), options.json),
+  common(
+    spaces
+      .command("runtime")
+      .description("a Space's stage, hardware and sleep time")
+      .argument("<id>", "namespace/name"),
+  ).action(async (id: string, options: Common) =>
+    showRuntime(await getSpaceRuntime({ ...call(options), repoId: id }), options.json),
   );
-  common(spaces.command("pause").argument("<id>", "namespace/name")).action(
+  common(spaces.command("pause").description("pause a Space").argument("<id>", "namespace/name")).action(
     async (id: string, options: Common) =>
       showRuntime(await pauseSpace({ ...call(options), repoId: id }), options.json),
   );
-  common(spaces.command("restart").argument("<id>", "namespace/name"))
+  common(spaces.command("restart").description("restart a Space").argument("<id>", "namespace/name"))
     .option("--factory-reboot", "rebuild from scratch")
     .action(async (id: string, options: Common & { factoryReboot?: boolean }) =>
       showRuntime(
@@ -171,6 +180,7 @@ export function registerHubExtras(program: Command): void {
   common(
     spaces
       .command("hardware")
+      .description("ask for other hardware")
       .argument("<id>", "namespace/name")
       .argument("<flavor>", "cpu-basic, cpu-upgrade, t4-small, ..."),
   ).action(async (id: string, flavor: string, options: Common) =>
@@ -179,6 +189,7 @@ export function registerHubExtras(program: Command): void {
   common(
     spaces
       .command("sleep")
+      .description("set the inactivity before a Space sleeps")
       .argument("<id>", "namespace/name")
       .argument("<seconds>", "inactivity before it sleeps (-1: never)"),
   ).action(async (id: string, seconds: string, options: Common) =>
@@ -191,12 +202,12 @@ export function registerHubExtras(program: Command): void {
   const webhooks = program
     .command("webhooks")
     .description("your webhooks on the Hub: list, create, enable, disable, delete");
-  common(webhooks.command("list")).action(async (options: Common) => {
+  common(webhooks.command("list").description("your webhooks")).action(async (options: Common) => {
     const found = await listWebhooks(call(options));
     if (options.json) return printJson(found);
     for (const webhook of found) showWebhook(webhook, false);
   });
-  common(webhooks.command("create"))
+  common(webhooks.command("create").description("create a webhook"))
     .requiredOption("--url <url>", "where deliveries go")
     .requiredOption(
       "--watch <type:name...>",
@@ -233,12 +244,13 @@ export function registerHubExtras(program: Command): void {
     ["enable", enableWebhook],
     ["disable", disableWebhook],
   ] as const) {
-    common(webhooks.command(name).argument("<id>", "the webhook's id")).action(
-      async (id: string, options: Common) =>
-        showWebhook(await run({ ...call(options), webhookId: id }), options.json),
+    common(
+      webhooks.command(name).description(`${name} a webhook`).argument("<id>", "the webhook's id"),
+    ).action(async (id: string, options: Common) =>
+      showWebhook(await run({ ...call(options), webhookId: id }), options.json),
     );
   }
-  common(webhooks.command("delete").argument("<id>", "the webhook's id")).action(
-    async (id: string, options: Common) => deleteWebhook({ ...call(options), webhookId: id }),
-  );
+  common(
+    webhooks.command("delete").description("delete a webhook").argument("<id>", "the webhook's id"),
+  ).action(async (id: string, options: Common) => deleteWebhook({ ...call(options), webhookId: id }));
 }

@@ -50,7 +50,9 @@ export function registerCommunity(repo: Command): void {
   const discussions = repo
     .command("discussions")
     .description("a repo's discussions: list, show, create, comment, close, reopen, rename");
-  withRepoOptions(discussions.command("list").argument("<id>", "namespace/name"))
+  withRepoOptions(
+    discussions.command("list").description("a repo's discussions").argument("<id>", "namespace/name"),
+  )
     .option("--status <status>", "open, closed or all", "all")
     .option("--author <user>", "only those this user opened")
     .addOption(jsonOption())
@@ -61,7 +63,11 @@ export function registerCommunity(repo: Command): void {
     .action((id: string, options: Listed) => list(id, options, "discussion"));
 
   withRepoOptions(
-    discussions.command("show").argument("<id>", "namespace/name").argument("<num>", "the number"),
+    discussions
+      .command("show")
+      .description("a discussion's events, and a pull request's diff")
+      .argument("<id>", "namespace/name")
+      .argument("<num>", "the number"),
   )
     .addOption(jsonOption())
     .action(async (id: string, n: string, options: HubOptions & { json?: boolean }) => {
@@ -86,7 +92,9 @@ export function registerCommunity(repo: Command): void {
       if (details.diff) process.stdout.write(`\n${details.diff}`);
     });
 
-  withRepoOptions(discussions.command("create").argument("<id>", "namespace/name"))
+  withRepoOptions(
+    discussions.command("create").description("open a discussion").argument("<id>", "namespace/name"),
+  )
     .requiredOption("--title <title>", "the title (3 to 200 characters)")
     .option("--description <text>", "the first comment")
     .action(async (id: string, options: HubOptions & { title: string; description?: string }) => {
@@ -101,6 +109,7 @@ export function registerCommunity(repo: Command): void {
   withRepoOptions(
     discussions
       .command("comment")
+      .description("comment on a discussion")
       .argument("<id>", "namespace/name")
       .argument("<num>", "the number")
       .argument("<text>", "the comment"),
@@ -113,7 +122,11 @@ export function registerCommunity(repo: Command): void {
     ["reopen", "open"],
   ] as const) {
     withRepoOptions(
-      discussions.command(name).argument("<id>", "namespace/name").argument("<num>", "the number"),
+      discussions
+        .command(name)
+        .description(`${name} a discussion`)
+        .argument("<id>", "namespace/name")
+        .argument("<num>", "the number"),
     )
       .option("--comment <text>", "a comment to leave with it")
       .action(async (id: string, n: string, options: HubOptions & { comment?: string }) => {
@@ -129,6 +142,7 @@ export function registerCommunity(repo: Command): void {
   withRepoOptions(
     discussions
       .command("rename")
+      .description("rename a discussion")
       .argument("<id>", "namespace/name")
       .argument("<num>", "the number")
       .argument("<title>", "the new title"),
@@ -137,12 +151,14 @@ export function registerCommunity(repo: Command): void {
   });
 
   const pr = repo.command("pr").description("a repo's pull requests: list, create (a draft), merge");
-  withRepoOptions(pr.command("list").argument("<id>", "namespace/name"))
+  withRepoOptions(pr.command("list").description("a repo's pull requests").argument("<id>", "namespace/name"))
     .option("--status <status>", "open, closed or all", "all")
     .option("--author <user>", "only those this user opened")
     .addOption(jsonOption())
     .action((id: string, options: Listed) => list(id, options, "pull_request"));
-  withRepoOptions(pr.command("create").argument("<id>", "namespace/name"))
+  withRepoOptions(
+    pr.command("create").description("open a draft pull request").argument("<id>", "namespace/name"),
+  )
     .requiredOption("--title <title>", "the title")
     .option("--description <text>", "the first comment")
     .addHelpText("after", "\nThen push commits to its ref: wharf upload ID FILE --revision refs/pr/NUM")
@@ -155,7 +171,13 @@ export function registerCommunity(repo: Command): void {
       });
       process.stdout.write(`#${created.num} ${created.gitReference}\n`);
     });
-  withRepoOptions(pr.command("merge").argument("<id>", "namespace/name").argument("<num>", "the number"))
+  withRepoOptions(
+    pr
+      .command("merge")
+      .description("merge a pull request")
+      .argument("<id>", "namespace/name")
+      .argument("<num>", "the number"),
+  )
     .option("--comment <text>", "a comment to leave with it")
     .action(async (id: string, n: string, options: HubOptions & { comment?: string }) => {
       await mergePullRequest({ ...target(id, options), discussionNum: num(n), comment: options.comment });

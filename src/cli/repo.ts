@@ -85,7 +85,11 @@ export function registerRepo(program: Command): void {
   for (const kind of ["branch", "tag"] as const) {
     const group = repo.command(kind).description(`create or delete a ${kind}`);
     withRepoOptions(
-      group.command("create").argument("<id>", "namespace/name").argument("<name>", `the ${kind}`),
+      group
+        .command("create")
+        .description(`create a ${kind}`)
+        .argument("<id>", "namespace/name")
+        .argument("<name>", `the ${kind}`),
     )
       .option("--revision <rev>", `where the ${kind} points (default main)`)
       .option("--exist-ok", "succeed if it exists already")
@@ -103,7 +107,11 @@ export function registerRepo(program: Command): void {
         },
       );
     withRepoOptions(
-      group.command("delete").argument("<id>", "namespace/name").argument("<name>", `the ${kind}`),
+      group
+        .command("delete")
+        .description(`delete a ${kind}`)
+        .argument("<id>", "namespace/name")
+        .argument("<name>", `the ${kind}`),
     ).action(async (id: string, name: string, options: HubOptions) => {
       if (kind === "branch") await deleteBranch({ ...target(id, options), branch: name });
       else await deleteTag({ ...target(id, options), tag: name });
