@@ -162,7 +162,15 @@ describe("wharf mirror import and wharf serve", () => {
 
   it("shares a dataset in a bucket, and a consumer without credentials lists and gets it", async () => {
     const store = join(work, "share-store");
-    await importTiny(store);
+    const imported = JSON.parse((await importTiny(store, ["--json"])).stdout);
+    expect(imported).toMatchObject({
+      repo: "me/tiny",
+      type: "dataset",
+      branch: "main",
+      files: 2,
+      createdRepo: true,
+      newBlobs: 2,
+    });
     await moto.current.bucket("cli-share");
     const owner = { ...process.env, ...moto.current.env };
     const shared = await run(

@@ -121,6 +121,7 @@ export function registerMirror(program: Command): void {
     .option("--private", "make a new repo private")
     .addOption(storeOption())
     .addOption(endpointUrlOption())
+    .addOption(jsonOption())
     .addHelpText(
       "after",
       "\nExamples:\n  wharf mirror import ./my-data --repo team/my-data --type dataset\n" +
@@ -135,6 +136,7 @@ export function registerMirror(program: Command): void {
           revision: string;
           message?: string;
           private?: boolean;
+          json?: boolean;
         },
       ) => {
         const id = parseRepoId(options.repo, options.type);
@@ -144,6 +146,19 @@ export function registerMirror(program: Command): void {
           private: options.private,
         });
         const files = Object.keys(result.commit.files).length;
+        if (options.json) {
+          const { createdRepo, newBlobs, storedBytes } = result;
+          return printJson({
+            repo: options.repo,
+            type: options.type,
+            commit: result.commit.id,
+            branch: options.revision,
+            files,
+            createdRepo,
+            newBlobs,
+            storedBytes,
+          });
+        }
         process.stdout.write(
           `${result.createdRepo ? "created" : "updated"} ${options.type} ${options.repo}: commit ${result.commit.id} ` +
             `on ${options.revision}, ${files} files, ${result.newBlobs} new blobs (${result.storedBytes} bytes stored)\n`,

@@ -97,14 +97,18 @@ export function registerCommunity(repo: Command): void {
   )
     .requiredOption("--title <title>", "the title (3 to 200 characters)")
     .option("--description <text>", "the first comment")
-    .action(async (id: string, options: HubOptions & { title: string; description?: string }) => {
-      const created = await createDiscussion({
-        ...target(id, options),
-        title: options.title,
-        description: options.description,
-      });
-      process.stdout.write(`#${created.num}\n`);
-    });
+    .addOption(jsonOption())
+    .action(
+      async (id: string, options: HubOptions & { title: string; description?: string; json?: boolean }) => {
+        const created = await createDiscussion({
+          ...target(id, options),
+          title: options.title,
+          description: options.description,
+        });
+        if (options.json) return printJson(created);
+        process.stdout.write(`#${created.num}\n`);
+      },
+    );
 
   withRepoOptions(
     discussions
@@ -162,15 +166,19 @@ export function registerCommunity(repo: Command): void {
     .requiredOption("--title <title>", "the title")
     .option("--description <text>", "the first comment")
     .addHelpText("after", "\nThen push commits to its ref: wharf upload ID FILE --revision refs/pr/NUM")
-    .action(async (id: string, options: HubOptions & { title: string; description?: string }) => {
-      const created = await createDiscussion({
-        ...target(id, options),
-        title: options.title,
-        description: options.description,
-        pullRequest: true,
-      });
-      process.stdout.write(`#${created.num} ${created.gitReference}\n`);
-    });
+    .addOption(jsonOption())
+    .action(
+      async (id: string, options: HubOptions & { title: string; description?: string; json?: boolean }) => {
+        const created = await createDiscussion({
+          ...target(id, options),
+          title: options.title,
+          description: options.description,
+          pullRequest: true,
+        });
+        if (options.json) return printJson(created);
+        process.stdout.write(`#${created.num} ${created.gitReference}\n`);
+      },
+    );
   withRepoOptions(
     pr
       .command("merge")
