@@ -11,6 +11,7 @@ import { Marked } from "marked";
 import { chooseConfig, configSplitFiles, parseDatasetCard } from "../../../datasets/index.js";
 import { REPO_TYPES, type RepoType, repoIdString, repoUrlPrefix } from "../../../hub/repo-id.js";
 import { configPaths } from "../../config-files.js";
+import type { StoredFile } from "../../store/commit.js";
 import { callerOf, type OpenRepo, openRepo, openRevision, type ServerDeps } from "../context.js";
 import { HubHttpError } from "../hub-error.js";
 import { isPreviewable, PAGE_ROWS, previewPage } from "./preview.js";
@@ -78,7 +79,7 @@ async function listPage(
 async function datasetPreview(
   deps: ServerDeps,
   opened: OpenRepo,
-  files: Record<string, import("../../store/commit.js").StoredFile>,
+  files: Record<string, StoredFile>,
   query: Query,
   base: string,
   revision: string,
