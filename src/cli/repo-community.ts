@@ -46,6 +46,20 @@ async function list(id: string, options: Listed, kind: "all" | "discussion" | "p
 
 const num = (text: string) => Number(text);
 
+type Opened = HubOptions & { title: string; description?: string; json?: boolean };
+
+/** Open a discussion or a draft pull request; a pull request also prints the ref to push its commits to. */
+async function open(id: string, options: Opened, pullRequest: boolean): Promise<void> {
+  const created = await createDiscussion({
+    ...target(id, options),
+    title: options.title,
+    description: options.description,
+    pullRequest,
+  });
+  if (options.json) return printJson(created);
+  process.stdout.write(pullRequest ? `#${created.num} ${created.gitReference}\n` : `#${created.num}\n`);
+}
+
 export function registerCommunity(repo: Command): void {
   const discussions = repo
     .command("discussions")
@@ -98,17 +112,7 @@ export function registerCommunity(repo: Command): void {
     .requiredOption("--title <title>", "the title (3 to 200 characters)")
     .option("--description <text>", "the first comment")
     .addOption(jsonOption())
-    .action(
-      async (id: string, options: HubOptions & { title: string; description?: string; json?: boolean }) => {
-        const created = await createDiscussion({
-          ...target(id, options),
-          title: options.title,
-          description: options.description,
-        });
-        if (options.json) return printJson(created);
-        process.stdout.write(`#${created.num}\n`);
-      },
-    );
+    .action((id: string, options: Opened) => open(id, options, false));
 
   withRepoOptions(
     discussions
@@ -167,18 +171,7 @@ export function registerCommunity(repo: Command): void {
     .option("--description <text>", "the first comment")
     .addHelpText("after", "\nThen push commits to its ref: wharf upload ID FILE --revision refs/pr/NUM")
     .addOption(jsonOption())
-    .action(
-      async (id: string, options: HubOptions & { title: string; description?: string; json?: boolean }) => {
-        const created = await createDiscussion({
-          ...target(id, options),
-          title: options.title,
-          description: options.description,
-          pullRequest: true,
-        });
-        if (options.json) return printJson(created);
-        process.stdout.write(`#${created.num} ${created.gitReference}\n`);
-      },
-    );
+    .action((id: string, options: Opened) => open(id, options, true));
   withRepoOptions(
     pr
       .command("merge")
