@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "../core/index.js";
 import { authList, authSwitch, login, logout, whoami } from "../hub/index.js";
 import { jsonOption } from "./options.js";
-import { printJson, printTable } from "./output.js";
+import { printJson, printTable, report } from "./output.js";
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = "";
@@ -55,14 +55,18 @@ export function registerAuth(program: Command): void {
     .command("login")
     .description("check a token with the Hub, store it, and make it the active one")
     .option("--token <token>", "the token (default: read from stdin or a hidden prompt)")
+    .addOption(jsonOption())
     .addHelpText(
       "after",
       "\nExamples:\n  wharf auth login --token hf_xxx\n  wharf auth login < ~/.secrets/hf-token",
     )
-    .action(async (options: { token?: string }) => {
+    .action(async (options: { token?: string; json?: boolean }) => {
       const result = await login({ token: await tokenFromUser(options.token) });
-      process.stdout.write(
-        `logged in as ${result.user}; token "${result.tokenName}"${result.role ? ` (${result.role})` : ""} stored and active\n`,
+      report(
+        result,
+        options.json,
+        () =>
+          `logged in as ${result.user}; token "${result.tokenName}"${result.role ? ` (${result.role})` : ""} stored and active\n`,
       );
       warn(result.warning);
     });
@@ -71,9 +75,12 @@ export function registerAuth(program: Command): void {
     .command("logout")
     .description("forget every stored token, or the one named")
     .option("--token-name <name>", "forget only this stored token")
-    .action(async (options: { tokenName?: string }) => {
+    .addOption(jsonOption())
+    .action(async (options: { tokenName?: string; json?: boolean }) => {
       const result = await logout({ tokenName: options.tokenName });
-      process.stdout.write(options.tokenName ? `forgot the token "${options.tokenName}"\n` : "logged out\n");
+      report({ ...result, tokenName: options.tokenName }, options.json, () =>
+        options.tokenName ? `forgot the token "${options.tokenName}"\n` : "logged out\n",
+      );
       warn(result.warning);
     });
 
@@ -107,11 +114,13 @@ export function registerAuth(program: Command): void {
     .description("make a stored token the active one")
     .argument("[name]", "the token's name (see wharf auth list)")
     .option("--token-name <name>", "the token's name")
-    .action(async (name: string | undefined, options: { tokenName?: string }) => {
+    .addOption(jsonOption())
+    .action(async (name: string | undefined, options: { tokenName?: string; json?: boolean }) => {
       const tokenName = name ?? options.tokenName;
       if (!tokenName)
         throw new InvalidArgumentError("Name the token to switch to (wharf auth list shows them).");
-      warn((await authSwitch({ tokenName })).warning);
-      process.stdout.write(`the token "${tokenName}" is now active\n`);
+      const result = await authSwitch({ tokenName });
+      warn(result.warning);
+      report({ ...result, tokenName }, options.json, () => `the token "${tokenName}" is now active\n`);
     });
 }

@@ -35,14 +35,22 @@ it("adds a repository, searches it, prepares a dataset as JSON, and checks its U
   const catalogDir = temp();
   const wharf = (...args: string[]) =>
     run(process.execPath, [bin, "catalog", "--catalog-dir", catalogDir, ...args]);
-  await wharf("repositories", "add", module);
+  expect(JSON.parse((await wharf("repositories", "add", module, "--json")).stdout)).toEqual([
+    resolve(module),
+  ]);
   expect((await wharf("search", "tag:tabular")).stdout).toBe("[mine] edu.uci.iris (Csv)\n");
 
   const prepared = JSON.parse((await wharf("prepare", "edu.uci.iris", "--quiet")).stdout);
   const path = join(catalogDir, "data", "mine", "edu", "uci", "iris", "iris.csv");
   expect(prepared).toEqual({ table: { path, delimiter: ",", header: true }, id: "edu.uci.iris" });
 
-  const checked = await wharf("check", "mine").catch((error: { code: number; stdout: string }) => error);
+  const table = await wharf("check", "mine").catch((error: { code: number; stdout: string }) => error);
+  expect((table as { stdout: string }).stdout).toMatch(
+    /^dataset +resource +status +url +message\nedu\.uci\.iris +table +ok /,
+  );
+  const checked = await wharf("check", "mine", "--json").catch(
+    (error: { code: number; stdout: string }) => error,
+  );
   expect((checked as { code: number }).code).toBe(1);
   expect(JSON.parse((checked as { stdout: string }).stdout)).toEqual([
     {

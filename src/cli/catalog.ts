@@ -1,14 +1,15 @@
 /**
  * `wharf catalog`: datasets by qualified id, as Python's `datamaestro`: `search` (answered from the
- * persisted index), `info`, `download`, `prepare` (prints the data as JSON, with its `id`), `check`
- * (every URL, as JSON), `orphans`, `datafolders list|set`, `repositories` (list, add, remove).
+ * persisted index), `info`, `download`, `prepare` (prints the data as JSON, with its `id`, as
+ * datamaestro does), `check` (every URL), `orphans`, `datafolders list|set`, `repositories` (list, add,
+ * remove). Each takes `--json`; `prepare` prints JSON with or without it.
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Catalog, readCatalogConfig, searchLine, writeCatalogConfig } from "../catalog/index.js";
 import { type OnProgress, readEnv } from "../core/index.js";
 import { jsonOption } from "./options.js";
-import { printJson, printTable } from "./output.js";
+import { printJson, printTable, report } from "./output.js";
 import { progressBars } from "./progress-bars.js";
 
 interface CatalogCommandOptions {
@@ -115,6 +116,7 @@ export function registerCatalog(program: Command): void {
       .argument("<id>", "a qualified id, alias, or variant id (id[key=value])")
       .option("--register-checksums", "record what was downloaded in the repository's checksum registry")
       .option("-q, --quiet", "no progress bars")
+      .addOption(jsonOption())
       .addHelpText("after", `\nExamples:\n  wharf catalog ${name} com.lecun.mnist`)
       .action(async (id: string, _options, command: Command) => {
         const options = common(command);
@@ -128,7 +130,7 @@ export function registerCatalog(program: Command): void {
           }
           const result = await opened.download(id);
           progress.stop();
-          process.stdout.write(`${result.folder}\n`);
+          report(result, options.json, () => `${result.folder}\n`);
         } finally {
           progress.stop();
         }
@@ -137,11 +139,24 @@ export function registerCatalog(program: Command): void {
 
   catalog
     .command("check")
-    .description("probe every URL of every dataset (of one repository), printing JSON results")
+    .description("probe every URL of every dataset (of one repository); exits 1 if one fails")
     .argument("[repository]", "only this repository's datasets")
+    .addOption(jsonOption())
     .action(async (repository: string | undefined, _options, command: Command) => {
-      const results = await (await open(common(command))).check(repository);
-      printJson(results);
+      const options = common(command);
+      const results = await (await open(options)).check(repository);
+      if (options.json) printJson(results);
+      else
+        printTable(
+          ["dataset", "resource", "status", "url", "message"],
+          results.map((result) => [
+            result.dataset,
+            result.resource,
+            result.status,
+            result.url,
+            result.message,
+          ]),
+        );
       if (results.some((result) => result.status !== "ok")) process.exitCode = 1;
     });
 
@@ -174,10 +189,14 @@ export function registerCatalog(program: Command): void {
     .description("name a data folder")
     .argument("<name>", "the data folder's name")
     .argument("<path>", "the folder")
+    .addOption(jsonOption())
     .action(async (key: string, path: string, _options, command: Command) => {
-      const dir = catalogDir(common(command));
+      const options = common(command);
+      const dir = catalogDir(options);
       const config = await readCatalogConfig(dir);
-      await writeCatalogConfig(dir, { ...config, datafolders: { ...config.datafolders, [key]: path } });
+      const datafolders = { ...config.datafolders, [key]: path };
+      await writeCatalogConfig(dir, { ...config, datafolders });
+      report(datafolders, options.json, () => `datafolder:${key} is ${path}\n`);
     });
 
   const repositories = catalog
@@ -206,15 +225,16 @@ export function registerCatalog(program: Command): void {
       .command(action)
       .description(`${action} a repository (a module, or a package folder)`)
       .argument("<path>", "a module exporting a repository, or a package folder naming one")
+      .addOption(jsonOption())
       .action(async (path: string, _options, command: Command) => {
-        const dir = catalogDir(common(command));
+        const options = common(command);
+        const dir = catalogDir(options);
         const config = await readCatalogConfig(dir);
         const absolute = resolve(path);
         const others = config.repositories.filter((entry) => entry !== absolute);
-        await writeCatalogConfig(dir, {
-          ...config,
-          repositories: action === "add" ? [...others, absolute] : others,
-        });
+        const repositories = action === "add" ? [...others, absolute] : others;
+        await writeCatalogConfig(dir, { ...config, repositories });
+        report(repositories, options.json, () => `${action === "add" ? "added" : "removed"} ${absolute}\n`);
       });
   }
 }

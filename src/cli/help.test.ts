@@ -1,4 +1,4 @@
-/** Every command of the tree has a description and ends its `--help` with at least one example. */
+/** Every command of the tree has a description, ends its `--help` with an example, and takes `--json`. */
 import type { Command } from "commander";
 import { expect, it } from "vitest";
 import { buildProgram } from "./program.js";
@@ -25,4 +25,11 @@ it("gives every command a description and an example in its help", () => {
     ({ command }) => !/Examples?:\n {2}wharf /.test(helpOf(command)) || command.description() === "",
   );
   expect(lacking.map(({ path }) => path)).toEqual([]);
+});
+
+it("takes --json on every command but the server and the completion script", () => {
+  const lacking = leaves(buildProgram())
+    .filter(({ command }) => !command.options.some((option) => option.long === "--json"))
+    .map(({ path }) => path);
+  expect(lacking).toEqual(["serve", "completion"]);
 });

@@ -106,13 +106,18 @@ describe("wharf download", () => {
 
 describe("wharf auth", () => {
   it("logs in from a flag or stdin, lists, switches, and logs out", async () => {
-    expect((await wharf(["auth", "login", "--token", ALICE])).stdout).toMatch(/logged in as alice/);
+    expect(JSON.parse((await wharf(["auth", "login", "--token", ALICE, "--json"])).stdout)).toMatchObject({
+      user: "alice",
+      tokenName: "alice-token",
+    });
     expect((await wharf(["auth", "login"], { input: `${BOB}\n` })).stdout).toMatch(/logged in as bob/);
     expect((await wharf(["auth", "whoami"])).stdout).toBe("bob\n");
     const list = await wharf(["auth", "list"]);
     expect(list.stdout).toMatch(/\* +bob-token/);
     expect(list.stdout).not.toContain(BOB);
-    await wharf(["auth", "switch", "alice-token"]);
+    expect(JSON.parse((await wharf(["auth", "switch", "alice-token", "--json"])).stdout)).toEqual({
+      tokenName: "alice-token",
+    });
     expect(JSON.parse((await wharf(["auth", "whoami", "--json"])).stdout)).toMatchObject({
       name: "alice",
       orgs: [{ name: "team" }],
@@ -205,7 +210,11 @@ describe("wharf upload and wharf repo", () => {
     expect(await readFile(join(snapshot, "docs", "notes.txt"), "utf8")).toBe("notes\n");
     expect(existsSync(join(snapshot, "scratch.tmp"))).toBe(false);
 
-    expect((await wharf(["repo", "branch", "create", "alice/cli-data", "dev", ...as])).code).toBe(0);
+    expect(
+      JSON.parse(
+        (await wharf(["repo", "branch", "create", "alice/cli-data", "dev", "--json", ...as])).stdout,
+      ),
+    ).toEqual({ repoId: "alice/cli-data", branch: "dev", created: true });
     expect(
       (await wharf(["repo", "tag", "create", "alice/cli-data", "v1", "--revision", "dev", ...as])).code,
     ).toBe(0);
@@ -221,7 +230,9 @@ describe("wharf upload and wharf repo", () => {
       (await wharf(["download", "alice/cli-data", "docs/notes.txt", "--type", "dataset", "--quiet"])).code,
     ).toBe(0);
 
-    expect((await wharf(["repo", "move", "alice/cli-data", "team/cli-data", ...as])).code).toBe(0);
+    expect(
+      JSON.parse((await wharf(["repo", "move", "alice/cli-data", "team/cli-data", "--json", ...as])).stdout),
+    ).toEqual({ from: "alice/cli-data", to: "team/cli-data", moved: true });
     expect((await wharf(["repo", "delete", "team/cli-data", ...as])).stdout).toBe("deleted team/cli-data\n");
     expect((await wharf(["repo", "delete", "team/cli-data", "--missing-ok", ...as])).code).toBe(0);
     expect((await wharf(["repo", "create", "vega/intrusion", "--token", BOB])).code).toBe(1);
@@ -246,10 +257,22 @@ describe("wharf repo discussions, pr and like", () => {
     expect(opened.code, opened.stderr).toBe(0);
     const num = /^#(\d+)$/.exec(opened.stdout.trim())?.[1] as string;
     expect(num).toBeDefined();
-    expect(
-      (await wharf(["repo", "discussions", "comment", ...repo, num, "Yes, 3 of them.", "--token", ALICE]))
-        .code,
-    ).toBe(0);
+    const comment = await wharf([
+      "repo",
+      "discussions",
+      "comment",
+      ...repo,
+      num,
+      "Yes, 3 of them.",
+      "--token",
+      ALICE,
+      "--json",
+    ]);
+    expect(JSON.parse(comment.stdout)).toMatchObject({
+      type: "comment",
+      author: "alice",
+      content: "Yes, 3 of them.",
+    });
     const listed = JSON.parse(
       (await wharf(["repo", "discussions", "list", ...repo, "--status", "open", "--json"])).stdout,
     ) as Array<{ num: number; title: string }>;
@@ -259,8 +282,8 @@ describe("wharf repo discussions, pr and like", () => {
     expect(shown.stdout).toContain("alice: Yes, 3 of them.");
     expect(
       (await wharf(["repo", "discussions", "close", ...repo, num, "--comment", "Thanks", "--token", BOB]))
-        .code,
-    ).toBe(0);
+        .stdout,
+    ).toBe(`#${num} is closed\n`);
     expect((await wharf(["repo", "discussions", "show", ...repo, num])).stdout).toContain("bob: -> closed");
 
     const secret = ["team/secret-data", "--type", "dataset", "--token", ALICE];
@@ -275,7 +298,10 @@ describe("wharf repo discussions, pr and like", () => {
     expect((await wharf(["repo", "discussions", "reopen", ...secret, prNum])).code).toBe(0);
     expect((await wharf(["repo", "pr", "merge", ...secret, prNum])).stdout).toBe(`merged #${prNum}\n`);
 
-    expect((await wharf(["repo", "like", ...repo, "--token", BOB])).code).toBe(0);
+    expect(JSON.parse((await wharf(["repo", "like", ...repo, "--token", BOB, "--json"])).stdout)).toEqual({
+      repoId: "vega/movies",
+      liked: true,
+    });
     const info = JSON.parse(await (await fetch(`${hub.url}/api/datasets/vega/movies`)).text()) as {
       likes: number;
     };

@@ -26,7 +26,7 @@ import {
   type WebhookWatchedItem,
 } from "../hub/index.js";
 import { jsonOption } from "./options.js";
-import { printJson, printTable } from "./output.js";
+import { printJson, printTable, report } from "./output.js";
 
 interface Common {
   token?: string;
@@ -42,14 +42,8 @@ function common<T extends Command>(command: T): T {
 
 const call = (options: Common) => (options.token !== undefined ? { token: options.token } : {});
 
-/** The value as JSON with `--json`, else the text for people. */
-function show(value: unknown, json: boolean | undefined, text: () => string): void {
-  if (json) printJson(value);
-  else process.stdout.write(text());
-}
-
 function showCollection(collection: Collection, json: boolean | undefined): void {
-  show(collection, json, () =>
+  report(collection, json, () =>
     [
       `${collection.slug}  ${collection.title}  (${collection.items.length} items, ${collection.private ? "private" : "public"})\n`,
       ...collection.items.map(
@@ -60,7 +54,7 @@ function showCollection(collection: Collection, json: boolean | undefined): void
 }
 
 function showRuntime(runtime: SpaceRuntime, json: boolean | undefined): void {
-  show(
+  report(
     runtime,
     json,
     () =>
@@ -69,7 +63,7 @@ function showRuntime(runtime: SpaceRuntime, json: boolean | undefined): void {
 }
 
 function showWebhook(webhook: WebhookInfo, json: boolean | undefined): void {
-  show(
+  report(
     webhook,
     json,
     () =>

@@ -1,12 +1,16 @@
-/** The repo a `wharf repo` subcommand works on, and the options they all take: `--type`, `--token`. */
+/**
+ * The repo a `wharf repo` subcommand works on, and the options they all take: `--type`, `--token`, and
+ * `--json` (what was found, or what was done, as JSON).
+ */
 import { type Command, Option } from "commander";
 import { parseRepoId, type RepoType } from "../hub/index.js";
-import { repoTypeOf, repoTypeOption, typeOption } from "./options.js";
+import { jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
 
 export interface HubOptions {
   type: RepoType;
   repoType?: RepoType;
   token?: string;
+  json?: boolean;
 }
 
 const tokenOption = () =>
@@ -20,5 +24,9 @@ export function target(id: string, options: HubOptions) {
 }
 
 export function withRepoOptions(command: Command): Command {
-  return command.addOption(typeOption()).addOption(repoTypeOption()).addOption(tokenOption());
+  return command
+    .addOption(typeOption())
+    .addOption(repoTypeOption())
+    .addOption(tokenOption())
+    .addOption(jsonOption());
 }

@@ -25,7 +25,7 @@ import {
   transferRepos,
 } from "../mirror/index.js";
 import { jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
-import { printJson, printTable } from "./output.js";
+import { printJson, printTable, report } from "./output.js";
 import { formatBytes, progressBars } from "./progress-bars.js";
 import {
   addStoreOptions,
@@ -86,7 +86,7 @@ async function withProgress<T>(
 }
 
 /** Prints what each transfer did; diverged refs make the command fail, once everything else is done. */
-function report(results: TransferResult[], json: boolean | undefined): void {
+function reportTransfers(results: TransferResult[], json: boolean | undefined): void {
   if (json) printJson(results.length === 1 ? results[0] : results);
   for (const result of results) {
     if (!json)
@@ -176,11 +176,12 @@ export function registerMirror(program: Command): void {
       .option("--revision <rev>", "the revision it points to", "main")
       .addOption(storeOption())
       .addOption(endpointUrlOption())
+      .addOption(jsonOption())
       .action(
         async (
           idText: string,
           name: string,
-          options: StoreOptions & { type: RepoType; revision: string },
+          options: StoreOptions & { type: RepoType; revision: string; json?: boolean },
         ) => {
           const store = openStore(options);
           const id = parseRepoId(idText, options.type);
@@ -190,7 +191,11 @@ export function registerMirror(program: Command): void {
               `${idText} has no revision ${options.revision} in ${store.objects.location}.`,
             );
           await store.setRef(id, kind === "tag" ? "tags" : "heads", name, undefined, commit);
-          process.stdout.write(`${kind} ${name} -> ${commit}\n`);
+          report(
+            { repoId: idText, [kind]: name, commit },
+            options.json,
+            () => `${kind} ${name} -> ${commit}\n`,
+          );
         },
       );
   }
@@ -357,7 +362,7 @@ export function registerMirror(program: Command): void {
       const from = openStore(options);
       const to = openStore({ ...options, store: options.to });
       const result = await withProgress({ ...options, ids }, (transfer) => transferRepos(from, to, transfer));
-      report([result], options.json);
+      reportTransfers([result], options.json);
     });
 
   addStoreOptions(repo.command("sync"))
@@ -372,7 +377,7 @@ export function registerMirror(program: Command): void {
       const one = openStore(options);
       const other = openStore({ ...options, store: options.with });
       const results = await withProgress({ ...options, ids }, (transfer) => syncStores(one, other, transfer));
-      report(results, options.json);
+      reportTransfers(results, options.json);
     });
 
   repo

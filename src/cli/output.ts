@@ -4,6 +4,12 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** What a command did or found: the value as JSON with `--json`, else the text for people. */
+export function report(value: unknown, json: boolean | undefined, text: () => string): void {
+  if (json) printJson(value);
+  else process.stdout.write(text());
+}
+
 export function printTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): void {
   const widths = header.map((name, i) => Math.max(name.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: readonly string[]) =>

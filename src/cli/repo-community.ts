@@ -16,8 +16,7 @@ import {
   unlike,
 } from "../hub/index.js";
 import { type HubOptions, target, withRepoOptions } from "./hub-target.js";
-import { jsonOption } from "./options.js";
-import { printJson, printTable, shortDate } from "./output.js";
+import { printJson, printTable, report, shortDate } from "./output.js";
 
 type Listed = HubOptions & { status?: "open" | "closed" | "all"; author?: string; json?: boolean };
 
@@ -46,7 +45,7 @@ async function list(id: string, options: Listed, kind: "all" | "discussion" | "p
 
 const num = (text: string) => Number(text);
 
-type Opened = HubOptions & { title: string; description?: string; json?: boolean };
+type Opened = HubOptions & { title: string; description?: string };
 
 /** Open a discussion or a draft pull request; a pull request also prints the ref to push its commits to. */
 async function open(id: string, options: Opened, pullRequest: boolean): Promise<void> {
@@ -69,7 +68,6 @@ export function registerCommunity(repo: Command): void {
   )
     .option("--status <status>", "open, closed or all", "all")
     .option("--author <user>", "only those this user opened")
-    .addOption(jsonOption())
     .addHelpText(
       "after",
       "\nExample:\n  wharf repo discussions list team/my-data --type dataset --status open",
@@ -82,36 +80,33 @@ export function registerCommunity(repo: Command): void {
       .description("a discussion's events, and a pull request's diff")
       .argument("<id>", "namespace/name")
       .argument("<num>", "the number"),
-  )
-    .addOption(jsonOption())
-    .action(async (id: string, n: string, options: HubOptions & { json?: boolean }) => {
-      const details = await getDiscussionDetails({ ...target(id, options), discussionNum: num(n) });
-      if (options.json) return printJson(details);
-      process.stdout.write(`#${details.num} ${details.title} (${details.status}, by ${details.author})\n`);
-      for (const event of details.events) {
-        const what =
-          event.type === "comment"
-            ? event.hidden
-              ? "(hidden)"
-              : event.content
-            : event.type === "commit"
-              ? `commit ${event.oid?.slice(0, 12)} ${event.summary}`
-              : event.type === "status-change"
-                ? `-> ${event.newStatus}`
-                : event.type === "title-change"
-                  ? `renamed to "${event.newTitle}"`
-                  : event.type;
-        process.stdout.write(`${shortDate(event.createdAt)}  ${event.author}: ${what}\n`);
-      }
-      if (details.diff) process.stdout.write(`\n${details.diff}`);
-    });
+  ).action(async (id: string, n: string, options: HubOptions) => {
+    const details = await getDiscussionDetails({ ...target(id, options), discussionNum: num(n) });
+    if (options.json) return printJson(details);
+    process.stdout.write(`#${details.num} ${details.title} (${details.status}, by ${details.author})\n`);
+    for (const event of details.events) {
+      const what =
+        event.type === "comment"
+          ? event.hidden
+            ? "(hidden)"
+            : event.content
+          : event.type === "commit"
+            ? `commit ${event.oid?.slice(0, 12)} ${event.summary}`
+            : event.type === "status-change"
+              ? `-> ${event.newStatus}`
+              : event.type === "title-change"
+                ? `renamed to "${event.newTitle}"`
+                : event.type;
+      process.stdout.write(`${shortDate(event.createdAt)}  ${event.author}: ${what}\n`);
+    }
+    if (details.diff) process.stdout.write(`\n${details.diff}`);
+  });
 
   withRepoOptions(
     discussions.command("create").description("open a discussion").argument("<id>", "namespace/name"),
   )
     .requiredOption("--title <title>", "the title (3 to 200 characters)")
     .option("--description <text>", "the first comment")
-    .addOption(jsonOption())
     .action((id: string, options: Opened) => open(id, options, false));
 
   withRepoOptions(
@@ -122,7 +117,8 @@ export function registerCommunity(repo: Command): void {
       .argument("<num>", "the number")
       .argument("<text>", "the comment"),
   ).action(async (id: string, n: string, text: string, options: HubOptions) => {
-    await commentDiscussion({ ...target(id, options), discussionNum: num(n), comment: text });
+    const comment = await commentDiscussion({ ...target(id, options), discussionNum: num(n), comment: text });
+    report(comment, options.json, () => `commented on #${n}\n`);
   });
 
   for (const [name, status] of [
@@ -138,12 +134,13 @@ export function registerCommunity(repo: Command): void {
     )
       .option("--comment <text>", "a comment to leave with it")
       .action(async (id: string, n: string, options: HubOptions & { comment?: string }) => {
-        await changeDiscussionStatus({
+        const change = await changeDiscussionStatus({
           ...target(id, options),
           discussionNum: num(n),
           newStatus: status,
           comment: options.comment,
         });
+        report(change, options.json, () => `#${n} is ${status}\n`);
       });
   }
 
@@ -155,14 +152,14 @@ export function registerCommunity(repo: Command): void {
       .argument("<num>", "the number")
       .argument("<title>", "the new title"),
   ).action(async (id: string, n: string, title: string, options: HubOptions) => {
-    await renameDiscussion({ ...target(id, options), discussionNum: num(n), newTitle: title });
+    const change = await renameDiscussion({ ...target(id, options), discussionNum: num(n), newTitle: title });
+    report(change, options.json, () => `renamed #${n} to "${title}"\n`);
   });
 
   const pr = repo.command("pr").description("a repo's pull requests: list, create (a draft), merge");
   withRepoOptions(pr.command("list").description("a repo's pull requests").argument("<id>", "namespace/name"))
     .option("--status <status>", "open, closed or all", "all")
     .option("--author <user>", "only those this user opened")
-    .addOption(jsonOption())
     .action((id: string, options: Listed) => list(id, options, "pull_request"));
   withRepoOptions(
     pr.command("create").description("open a draft pull request").argument("<id>", "namespace/name"),
@@ -170,7 +167,6 @@ export function registerCommunity(repo: Command): void {
     .requiredOption("--title <title>", "the title")
     .option("--description <text>", "the first comment")
     .addHelpText("after", "\nThen push commits to its ref: wharf upload ID FILE --revision refs/pr/NUM")
-    .addOption(jsonOption())
     .action((id: string, options: Opened) => open(id, options, true));
   withRepoOptions(
     pr
@@ -182,7 +178,7 @@ export function registerCommunity(repo: Command): void {
     .option("--comment <text>", "a comment to leave with it")
     .action(async (id: string, n: string, options: HubOptions & { comment?: string }) => {
       await mergePullRequest({ ...target(id, options), discussionNum: num(n), comment: options.comment });
-      process.stdout.write(`merged #${n}\n`);
+      report({ num: num(n), merged: true }, options.json, () => `merged #${n}\n`);
     });
 
   withRepoOptions(
@@ -194,5 +190,7 @@ export function registerCommunity(repo: Command): void {
     .option("--undo", "unlike it")
     .action(async (id: string, options: HubOptions & { undo?: boolean }) => {
       await (options.undo ? unlike : like)(target(id, options));
+      const liked = !options.undo;
+      report({ repoId: id, liked }, options.json, () => `${liked ? "liked" : "stopped liking"} ${id}\n`);
     });
 }

@@ -15,6 +15,7 @@ import {
   updateRepoSettings,
 } from "../hub/index.js";
 import { type HubOptions, target, withRepoOptions } from "./hub-target.js";
+import { report } from "./output.js";
 import { registerCommunity } from "./repo-community.js";
 
 export function registerRepo(program: Command): void {
@@ -30,19 +31,20 @@ export function registerRepo(program: Command): void {
     .option("--exist-ok", "succeed if it exists already")
     .addHelpText("after", "\nExamples:\n  wharf repo create me/my-data --type dataset --private")
     .action(async (id: string, options: HubOptions & { private?: boolean; existOk?: boolean }) => {
+      const repo = target(id, options);
       const url = await createRepo({
-        ...target(id, options),
+        ...repo,
         private: options.private,
         existOk: options.existOk,
       });
-      process.stdout.write(`${url}\n`);
+      report({ url, repoId: id, repoType: repo.repoType }, options.json, () => `${url}\n`);
     });
 
   withRepoOptions(repo.command("delete").description("delete a repo").argument("<id>", "namespace/name"))
     .option("--missing-ok", "succeed if it does not exist")
     .action(async (id: string, options: HubOptions & { missingOk?: boolean }) => {
       await deleteRepo({ ...target(id, options), missingOk: options.missingOk });
-      process.stdout.write(`deleted ${id}\n`);
+      report({ repoId: id, deleted: true }, options.json, () => `deleted ${id}\n`);
     });
 
   withRepoOptions(
@@ -54,7 +56,7 @@ export function registerRepo(program: Command): void {
   ).action(async (from: string, to: string, options: HubOptions) => {
     const { repoType, ...call } = target(from, options);
     await moveRepo({ ...call, fromId: from, toId: to, repoType });
-    process.stdout.write(`moved ${from} to ${to}\n`);
+    report({ from, to, moved: true }, options.json, () => `moved ${from} to ${to}\n`);
   });
 
   withRepoOptions(
@@ -78,7 +80,7 @@ export function registerRepo(program: Command): void {
               : (options.gated as "auto" | "manual");
         const privacy = options.private ? true : options.public ? false : undefined;
         await updateRepoSettings({ ...target(id, options), private: privacy, gated });
-        process.stdout.write(`updated ${id}\n`);
+        report({ repoId: id, private: privacy, gated }, options.json, () => `updated ${id}\n`);
       },
     );
 
@@ -103,7 +105,11 @@ export function registerRepo(program: Command): void {
           const call = { ...target(id, options), revision: options.revision, existOk: options.existOk };
           if (kind === "branch") await createBranch({ ...call, branch: name });
           else await createTag({ ...call, tag: name, tagMessage: options.message });
-          process.stdout.write(`created ${kind} ${name} on ${id}\n`);
+          report(
+            { repoId: id, [kind]: name, created: true },
+            options.json,
+            () => `created ${kind} ${name} on ${id}\n`,
+          );
         },
       );
     withRepoOptions(
@@ -115,7 +121,11 @@ export function registerRepo(program: Command): void {
     ).action(async (id: string, name: string, options: HubOptions) => {
       if (kind === "branch") await deleteBranch({ ...target(id, options), branch: name });
       else await deleteTag({ ...target(id, options), tag: name });
-      process.stdout.write(`deleted ${kind} ${name} of ${id}\n`);
+      report(
+        { repoId: id, [kind]: name, deleted: true },
+        options.json,
+        () => `deleted ${kind} ${name} of ${id}\n`,
+      );
     });
   }
 }
