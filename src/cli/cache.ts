@@ -22,7 +22,7 @@ import {
 } from "../hub/index.js";
 import { cacheDirOption, jsonOption } from "./options.js";
 import { count, printJson, printTable, shortDate } from "./output.js";
-import { formatBytes } from "./progress-bars.js";
+import { formatBytes, progressBars } from "./progress-bars.js";
 
 interface DeleteOptions {
   cacheDir?: string;
@@ -194,9 +194,13 @@ export function registerCache(program: Command): void {
     .command("verify")
     .description("re-hash every blob against its name and list those whose bytes changed")
     .addOption(cacheDirOption())
+    .option("-q, --quiet", "no progress bar")
     .addOption(jsonOption())
-    .action(async (options: { cacheDir?: string; json?: boolean }) => {
-      const result = await verifyCache(options.cacheDir);
+    .action(async (options: { cacheDir?: string; quiet?: boolean; json?: boolean }) => {
+      const progress = progressBars({ quiet: options.quiet || options.json });
+      const result = await verifyCache(options.cacheDir, { onProgress: progress.onProgress }).finally(
+        progress.stop,
+      );
       if (options.json) printJson(result);
       else {
         for (const blob of result.corrupt)

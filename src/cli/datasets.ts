@@ -21,6 +21,7 @@ import {
 } from "../datasets/index.js";
 import { jsonOption } from "./options.js";
 import { printJson, printTable } from "./output.js";
+import { progressBars } from "./progress-bars.js";
 
 interface LoadOptions {
   name?: string;
@@ -30,6 +31,7 @@ interface LoadOptions {
   cacheDir?: string;
   token?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 function loadOptions(options: LoadOptions): LoadDatasetOptions {
@@ -53,7 +55,25 @@ function withLoadOptions(command: Command): Command {
     .option("--data-files <files...>", "data files (paths, globs or URLs) for a builder")
     .option("--cache-dir <dir>", "the datasets cache (default HF_DATASETS_CACHE)")
     .option("--token <token>", "the token to send (default HF_TOKEN, then the stored one)")
+    .option("-q, --quiet", "no progress bars")
     .addOption(jsonOption());
+}
+
+/** A dataset loaded (not streamed), with progress bars on the files it fetches (off with --quiet or --json). */
+async function loadWithProgress(
+  path: string,
+  options: LoadOptions & { split?: string },
+): Promise<Dataset | DatasetDict> {
+  const progress = progressBars({ quiet: options.quiet || options.json });
+  try {
+    return await loadDataset(path, {
+      ...loadOptions(options),
+      split: options.split,
+      onProgress: progress.onProgress,
+    });
+  } finally {
+    progress.stop();
+  }
 }
 
 /** A feature as a short type for people: `string`, `int64`, `list<float32>`, `struct{a, b}`, `Image`. */
@@ -161,7 +181,7 @@ export function registerDatasets(program: Command): void {
         for await (const row of stream.take(count)) rows.push(row as Record<string, unknown>);
       } catch {
         // Files that do not stream (a JSON array, say): load the split instead.
-        const loaded = await loadDataset(path, loadOptions(options));
+        const loaded = await loadWithProgress(path, { ...options, split: undefined });
         const splits = splitsOf(loaded, options.split);
         const dataset = splits[options.split ?? Object.keys(splits)[0] ?? "train"] as Dataset;
         rows = dataset.take(Math.min(count, dataset.numRows)).toList() as Array<Record<string, unknown>>;
@@ -177,7 +197,7 @@ export function registerDatasets(program: Command): void {
   )
     .option("--split <split>", "one split, or a slice of splits (train[:10%]+test)")
     .action(async (path: string, options: LoadOptions) => {
-      const loaded = await loadDataset(path, { ...loadOptions(options), split: options.split });
+      const loaded = await loadWithProgress(path, options);
       const splits = splitsOf(loaded, options.split);
       const summary = Object.fromEntries(
         Object.entries(splits).map(([name, dataset]) => [
@@ -206,7 +226,7 @@ export function registerDatasets(program: Command): void {
     .requiredOption("--to <dir>", "the folder to write")
     .option("--split <split>", "only this split")
     .action(async (path: string, options: LoadOptions & { to: string }) => {
-      const loaded = await loadDataset(path, { ...loadOptions(options), split: options.split });
+      const loaded = await loadWithProgress(path, options);
       const folder = join(options.to, options.name ?? "default");
       await mkdir(folder, { recursive: true });
       const written: Record<string, { path: string; rows: number }> = {};
@@ -228,7 +248,7 @@ export function registerDatasets(program: Command): void {
     .requiredOption("--to <dir>", "the folder to write")
     .option("--split <split>", "only this split")
     .action(async (path: string, options: LoadOptions & { to: string }) => {
-      const loaded = await loadDataset(path, { ...loadOptions(options), split: options.split });
+      const loaded = await loadWithProgress(path, options);
       await loaded.saveToDisk(options.to);
       if (options.json) return printJson({ path: options.to });
       process.stdout.write(`${options.to}\n`);

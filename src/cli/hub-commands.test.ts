@@ -322,7 +322,11 @@ describe("wharf datasets", () => {
       { date: "2012-01-01", precipitation: 0, temp_max: 12.8, temp_min: 5, wind: 4.7, weather: "drizzle" },
       { date: "2012-01-02", precipitation: 10.9, temp_max: 10.6, temp_min: 2.8, wind: 4.5, weather: "rain" },
     ]);
-    const loaded = await wharf(["datasets", "load", "vega/seattle-weather", ...cache]);
+    const loaded = await wharf(["datasets", "load", "vega/seattle-weather", ...cache], {
+      env: { HF_HUB_DISABLE_PROGRESS_BARS: "0" },
+    });
+    // The data files came from the Hub under an overall bar.
+    expect(loaded.stderr).toMatch(/vega\/seattle-weather .* 100% 1\/1 files/);
     expect(loaded.stdout).toBe(
       "train: 1461 rows; date: string, precipitation: float64, temp_max: float64, temp_min: float64, wind: float64, weather: string\n",
     );

@@ -121,6 +121,7 @@ export function registerMirror(program: Command): void {
     .option("--private", "make a new repo private")
     .addOption(storeOption())
     .addOption(endpointUrlOption())
+    .option("-q, --quiet", "no progress bars")
     .addOption(jsonOption())
     .addHelpText(
       "after",
@@ -136,15 +137,18 @@ export function registerMirror(program: Command): void {
           revision: string;
           message?: string;
           private?: boolean;
+          quiet?: boolean;
           json?: boolean;
         },
       ) => {
         const id = parseRepoId(options.repo, options.type);
+        const progress = progressBars({ quiet: options.quiet || options.json });
         const result = await importFolder(openStore(options), folder, id, {
           branch: options.revision,
           title: options.message,
           private: options.private,
-        });
+          onProgress: progress.onProgress,
+        }).finally(progress.stop);
         const files = Object.keys(result.commit.files).length;
         if (options.json) {
           const { createdRepo, newBlobs, storedBytes } = result;
@@ -266,6 +270,7 @@ export function registerMirror(program: Command): void {
     .option("--config <name>", "the config to share (default: the dataset's default)")
     .option("--revision <rev>", "the revision (default main; recorded as default_revision)")
     .option("--to <s3://bucket/prefix>", "the bucket (default: --store, when it is one)")
+    .option("-q, --quiet", "no progress bars")
     .addOption(jsonOption())
     .addOption(storeOption())
     .addOption(endpointUrlOption())
@@ -277,7 +282,13 @@ export function registerMirror(program: Command): void {
     .action(
       async (
         idText: string,
-        options: StoreOptions & { config?: string; revision?: string; to?: string; json?: boolean },
+        options: StoreOptions & {
+          config?: string;
+          revision?: string;
+          to?: string;
+          quiet?: boolean;
+          json?: boolean;
+        },
       ) => {
         const target = options.to ?? options.store ?? "";
         if (!isS3Address(target))
@@ -285,10 +296,12 @@ export function registerMirror(program: Command): void {
             `Sharing needs a bucket: pass --to s3://bucket/prefix (got ${JSON.stringify(target)}).`,
           );
         const bucket = new S3ObjectStore(s3Settings(target, { endpoint: options.endpointUrl }));
+        const progress = progressBars({ quiet: options.quiet || options.json });
         const result = await shareDataset(openStore(options), parseRepoId(idText, "dataset"), bucket, {
           config: options.config,
           revision: options.revision,
-        });
+          onProgress: progress.onProgress,
+        }).finally(progress.stop);
         if (options.json) return printJson(result);
         process.stdout.write(
           `shared ${idText} as ${result.key}: ${result.files} files under ${result.prefix}, ` +
@@ -313,6 +326,7 @@ export function registerMirror(program: Command): void {
       "where copies are kept (default HGLOC_DATASETS_STORE_PATH, else $WHARF_HOME/hg_localization)",
     )
     .addOption(endpointUrlOption())
+    .option("-q, --quiet", "no progress bars")
     .addOption(jsonOption())
     .addHelpText(
       "after",
@@ -329,9 +343,11 @@ export function registerMirror(program: Command): void {
           anonymous?: boolean;
           localStore?: string;
           endpointUrl?: string;
+          quiet?: boolean;
           json?: boolean;
         },
       ) => {
+        const progress = progressBars({ quiet: options.quiet || options.json });
         const copy = await getSharedDataset(id, {
           config: options.config,
           revision: options.revision,
@@ -339,7 +355,8 @@ export function registerMirror(program: Command): void {
           anonymous: options.anonymous,
           localStore: options.localStore,
           endpoint: options.endpointUrl,
-        });
+          onProgress: progress.onProgress,
+        }).finally(progress.stop);
         if (options.json) return printJson(copy);
         process.stdout.write(`${copy.folder}\n`);
       },

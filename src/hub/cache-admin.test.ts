@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
+import type { ProgressEvent } from "../core/progress.js";
 import { deleteRevisions, evictLru } from "./cache-delete.js";
 import { hfHubDownload } from "./hf-hub-download.js";
 import { scanCacheDir } from "./scan-cache-dir.js";
@@ -89,8 +90,12 @@ describe("verifyCache", () => {
     const info = await scanCacheDir(cacheDir);
     const csv = info.repos.find((repo) => repo.repoId === "vega/seattle-weather")?.revisions[0]?.files[0];
     await appendFile(csv?.blobPath as string, "tampered\n");
-    const result = await verifyCache(cacheDir);
+    const events: ProgressEvent[] = [];
+    const result = await verifyCache(cacheDir, { onProgress: (event) => events.push(event) });
     expect(result.checked).toBe(5);
+    expect(events.map((event) => [event.phase, event.done, event.total])).toEqual(
+      [1, 2, 3, 4, 5].map((done) => ["files", done, 5]),
+    );
     expect(result.corrupt).toEqual([expect.objectContaining({ blobPath: csv?.blobPath })]);
   });
 });

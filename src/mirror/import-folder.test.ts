@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VEGA_DATA } from "../../scripts/sample-repos.js";
 import { lfsPointerText } from "../core/hash.js";
+import type { ProgressEvent } from "../core/progress.js";
 import type { RepoId } from "../hub/repo-id.js";
 import { RefMovedError } from "./errors.js";
 import { importFolder } from "./import-folder.js";
@@ -39,8 +40,20 @@ afterAll(async () => {
 
 describe("importFolder", () => {
   it("commits a folder's files with their hashes and LFS flags, storing each content once", async () => {
-    const first = await importFolder(store, folder, repo, { title: "First" });
+    const events: ProgressEvent[] = [];
+    const first = await importFolder(store, folder, repo, {
+      title: "First",
+      onProgress: (event) => events.push(event),
+    });
     expect(first.createdRepo).toBe(true);
+    const fileCount = Object.keys(first.commit.files).length;
+    expect(events.at(-1)).toEqual({
+      id: "vega/mixed",
+      phase: "files",
+      done: fileCount,
+      total: fileCount,
+      finished: true,
+    });
     const { files } = first.commit;
     expect(Object.keys(files)).toEqual([
       "README.md",

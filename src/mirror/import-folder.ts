@@ -12,7 +12,7 @@ import pLimit from "p-limit";
 import { InvalidArgumentError } from "../core/errors.js";
 import { digestFile, lfsPointerOid } from "../core/hash.js";
 import type { OnProgress } from "../core/progress.js";
-import type { RepoId } from "../hub/repo-id.js";
+import { type RepoId, repoIdString } from "../hub/repo-id.js";
 import { AlreadyInStoreError } from "./errors.js";
 import type { Commit, StoredFile } from "./store/commit.js";
 import { assertRefName } from "./store/keys.js";
@@ -108,7 +108,14 @@ export async function importFolder(
           newBlobs++;
           storedBytes += digest.size;
         }
-        options.onProgress?.({ id: "import", phase: "hash", done: ++hashed, total: paths.length });
+        hashed++;
+        options.onProgress?.({
+          id: repoIdString(repo),
+          phase: "files",
+          done: hashed,
+          total: paths.length,
+          finished: hashed === paths.length,
+        });
       }),
     ),
   );

@@ -6,6 +6,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
+import type { OnProgress } from "../../core/progress.js";
 import { hfHubDownload } from "../../hub/hf-hub-download.js";
 import { authHeaders, endpointOf, type HubCallOptions } from "../../hub/hub-request.js";
 import { repoInfo } from "../../hub/repo-info.js";
@@ -34,6 +35,8 @@ export interface HubSourceOptions extends HubCallOptions {
   revision?: string;
   /** The Hub cache (default `HF_HUB_CACHE`). */
   hubCacheDir?: string;
+  /** Progress of the data files fetched: bytes of each, and files done of all. */
+  onProgress?: OnProgress;
 }
 
 export async function hubSource(repoId: string, options: HubSourceOptions): Promise<DataSource> {
@@ -73,6 +76,7 @@ export async function hubSource(repoId: string, options: HubSourceOptions): Prom
         revision: info.sha,
         cacheDir: options.hubCacheDir,
         allowPatterns: [...files],
+        onProgress: options.onProgress,
       });
       return new Map(files.map((file) => [file, join(folder, file)]));
     },

@@ -16,18 +16,19 @@ import { formatFromName, isCompression, stripCompressionSuffix } from "../../cor
 import { downloadFile } from "../../core/download/engine.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { relativeFiles } from "../../core/folder-files.js";
+import type { OnProgress } from "../../core/progress.js";
 
 export function isUrl(path: string): boolean {
   return /^https?:\/\//.test(path);
 }
 
 /** A URL's file in `downloads/`, fetched unless it is there already. */
-export async function downloadUrl(url: string, cacheDir: string): Promise<string> {
+export async function downloadUrl(url: string, cacheDir: string, onProgress?: OnProgress): Promise<string> {
   const folder = join(cacheDir, "downloads", createHash("sha256").update(url).digest("hex"));
   const dest = join(folder, basename(new URL(url).pathname) || "download");
   if (!existsSync(dest)) {
     await mkdir(folder, { recursive: true });
-    await downloadFile({ url, dest });
+    await downloadFile({ url, dest, onProgress, label: basename(dest) });
   }
   return dest;
 }

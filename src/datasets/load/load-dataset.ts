@@ -165,7 +165,7 @@ export async function planLoad(
       const urls = patterns.filter(isUrl);
       resolved[split] = [
         ...(local.length > 0 ? (await resolveReaderFiles(local)).map((file) => resolve(file)) : []),
-        ...(await Promise.all(urls.map((url) => downloadUrl(url, cacheDir)))),
+        ...(await Promise.all(urls.map((url) => downloadUrl(url, cacheDir, options.onProgress)))),
       ];
     }
     source = builderSource(path, Object.values(resolved).flat());

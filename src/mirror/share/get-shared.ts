@@ -13,6 +13,7 @@ import { pipeline } from "node:stream/promises";
 import { extractArchive } from "../../core/archive/extract.js";
 import { ChecksumMismatchError, SizeMismatchError, WharfError } from "../../core/errors.js";
 import { sha256OfFile } from "../../core/hash.js";
+import type { OnProgress } from "../../core/progress.js";
 import { S3ObjectStore, S3StoreError } from "../store/s3-object-store.js";
 import { s3Settings } from "../store/s3-settings.js";
 import {
@@ -45,6 +46,8 @@ export interface GetSharedOptions {
   /** hg_localization's local store (default `HGLOC_DATASETS_STORE_PATH`, else `$WHARF_HOME/hg_localization`). */
   localStore?: string;
   env?: Record<string, string | undefined>;
+  /** Files copied of the private layout, or bytes of the public zip. */
+  onProgress?: OnProgress;
 }
 
 export type SharedSource = "local-public" | "local-private" | "bucket-private" | "public-manifest";
@@ -90,7 +93,7 @@ export async function getSharedDataset(
   if (!options.anonymous) {
     try {
       const bucket = new S3ObjectStore(s3Settings(address, { endpoint: options.endpoint, env: options.env }));
-      if (await downloadPrivate(bucket, versionPrefix(version), privateFolder))
+      if (await downloadPrivate(bucket, versionPrefix(version), privateFolder, options.onProgress))
         return { folder: privateFolder, source: "bucket-private" };
       reasons.push("its private layout holds no complete copy");
     } catch (error) {
@@ -114,7 +117,7 @@ export async function getSharedDataset(
       `${what} is not shared in ${address}: ${reasons.join("; ")}. Ask its owner to run wharf mirror share, or use credentials that may read the bucket.`,
     );
   }
-  await fetchPublicZip(anonymous, entry, publicFolder);
+  await fetchPublicZip(anonymous, entry, publicFolder, options.onProgress);
   return { folder: publicFolder, source: "public-manifest", entry };
 }
 
@@ -136,18 +139,25 @@ export function listShared(
 }
 
 /** Copies the private layout's files when its completion file is there; false when it is not. */
-async function downloadPrivate(bucket: S3ObjectStore, prefix: string, dest: string): Promise<boolean> {
+async function downloadPrivate(
+  bucket: S3ObjectStore,
+  prefix: string,
+  dest: string,
+  onProgress: OnProgress | undefined,
+): Promise<boolean> {
   const keys: string[] = [];
   for await (const object of bucket.list(prefix)) keys.push(object.key);
   const names = new Set(keys.map((key) => key.slice(prefix.length)));
   if (!COMPLETION_FILES.some((file) => names.has(file))) return false;
   const staging = stagingBeside(dest);
   try {
-    for (const key of keys) {
+    for (const [index, key] of keys.entries()) {
       const target = join(staging, ...key.slice(prefix.length).split("/"));
       await mkdir(dirname(target), { recursive: true });
       const stream = await bucket.read(key);
       if (stream) await pipeline(stream, createWriteStream(target));
+      const done = index + 1;
+      onProgress?.({ id: prefix, phase: "files", done, total: keys.length, finished: done === keys.length });
     }
     await rm(dest, { recursive: true, force: true });
     await mkdir(dirname(dest), { recursive: true });
@@ -158,7 +168,12 @@ async function downloadPrivate(bucket: S3ObjectStore, prefix: string, dest: stri
   return true;
 }
 
-async function fetchPublicZip(bucket: S3ObjectStore, entry: ManifestEntry, dest: string): Promise<void> {
+async function fetchPublicZip(
+  bucket: S3ObjectStore,
+  entry: ManifestEntry,
+  dest: string,
+  onProgress: OnProgress | undefined,
+): Promise<void> {
   const stream = await bucket.read(entry.s3_zip_key);
   if (!stream) {
     throw new NotSharedError(
@@ -168,7 +183,16 @@ async function fetchPublicZip(bucket: S3ObjectStore, entry: ManifestEntry, dest:
   await mkdir(dirname(dest), { recursive: true });
   const zip = `${stagingBeside(dest)}.zip`;
   try {
-    await pipeline(stream, createWriteStream(zip));
+    let done = 0;
+    const counted = async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        done += chunk.length;
+        onProgress?.({ id: entry.s3_zip_key, phase: "download", done, total: entry.size });
+        yield chunk;
+      }
+    };
+    await pipeline(stream, counted, createWriteStream(zip));
+    onProgress?.({ id: entry.s3_zip_key, phase: "download", done, total: done, finished: true });
     const label = `s3://${bucket.bucket}/${bucket.keyOf(entry.s3_zip_key)}`;
     if (entry.size !== undefined) {
       const { size } = await stat(zip);

@@ -15,6 +15,7 @@ import pLimit from "p-limit";
 import yazl from "yazl";
 import { relativeFiles } from "../../core/folder-files.js";
 import { sha256OfFile } from "../../core/hash.js";
+import type { OnProgress } from "../../core/progress.js";
 import type { RepoId } from "../../hub/repo-id.js";
 import type { RepoStore } from "../store/repo-store.js";
 import type { S3ObjectStore } from "../store/s3-object-store.js";
@@ -35,6 +36,8 @@ export interface ShareOptions {
   revision?: string;
   /** Where the export and the zip are made (default: the store's staging folder). */
   workDir?: string;
+  /** Files sent to the bucket, of all (the version's files, then its zip). */
+  onProgress?: OnProgress;
 }
 
 export interface ShareResult {
@@ -75,13 +78,20 @@ export async function shareDataset(
     const prefix = versionPrefix(version);
     const last = new Set<string>(COMPLETION_FILES);
     const limit = pLimit(8);
+    let sent = 0;
+    const total = files.length + 1;
+    const send = async (key: string, file: string, put = () => bucket.put(key, { file })) => {
+      await put();
+      sent++;
+      options.onProgress?.({ id: datasetId, phase: "files", done: sent, total, finished: sent === total });
+    };
     await Promise.all(
       files
         .filter((file) => !last.has(file))
-        .map((file) => limit(() => bucket.put(`${prefix}${file}`, { file: join(folder, file) }))),
+        .map((file) => limit(() => send(`${prefix}${file}`, join(folder, file)))),
     );
     for (const file of files.filter((name) => last.has(name)))
-      await bucket.put(`${prefix}${file}`, { file: join(folder, file) });
+      await send(`${prefix}${file}`, join(folder, file));
 
     const zip = join(work, "shared.zip");
     await zipFolder(folder, files, zip);
@@ -96,10 +106,8 @@ export async function shareDataset(
       commit: commit.id,
       shared_at: new Date().toISOString(),
     };
-    await bucket.putWith(
-      entry.s3_zip_key,
-      { file: zip },
-      { publicRead: true, contentType: "application/zip" },
+    await send(entry.s3_zip_key, zip, () =>
+      bucket.putWith(entry.s3_zip_key, { file: zip }, { publicRead: true, contentType: "application/zip" }),
     );
     const key = manifestKey(version);
     await addManifestEntry(bucket, key, entry);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useMoto } from "../../../test/support/moto.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
 import { ChecksumMismatchError } from "../../core/errors.js";
+import type { ProgressEvent } from "../../core/progress.js";
 import type { DatasetDict } from "../../datasets/dataset-dict.js";
 import { loadFromDisk } from "../../datasets/disk/load-from-disk.js";
 import { loadDataset } from "../../datasets/load/load-dataset.js";
@@ -69,7 +70,16 @@ function anonymousGet(bucket: S3ObjectStore, key: string): Promise<Response> {
 describe("shareDataset", () => {
   it("writes the private layout, a public zip and a public manifest entry as hg_localization reads them", async () => {
     const { bucket } = await newBucket();
-    const result = await shareDataset(store, REPO, bucket, { config: "seattle" });
+    const events: ProgressEvent[] = [];
+    const result = await shareDataset(store, REPO, bucket, {
+      config: "seattle",
+      onProgress: (event) => events.push(event),
+    });
+    // One count of the files sent: each file of the version, then the zip.
+    expect(events.map((event) => event.done)).toEqual(
+      Array.from({ length: result.files + 1 }, (_, i) => i + 1),
+    );
+    expect(events.at(-1)).toMatchObject({ phase: "files", total: result.files + 1, finished: true });
     expect(result.key).toBe("team/weather---seattle---default_revision");
     expect(result.prefix).toBe("team_weather/seattle/default_revision/");
 
@@ -118,14 +128,24 @@ describe("shareDataset", () => {
     await shareDataset(store, REPO, bucket, { config: "seattle" });
     const localStore = temp();
     const env = { AWS_ENDPOINT_URL: moto.current.endpoint };
+    const events: ProgressEvent[] = [];
     const copy = await getSharedDataset("team/weather", {
       config: "seattle",
       bucket: address,
       anonymous: true,
       localStore,
       env,
+      onProgress: (event) => events.push(event),
     });
     expect(copy.source).toBe("public-manifest");
+    // The zip's bytes, counted up to its size.
+    expect(events.at(-1)).toEqual({
+      id: copy.entry?.s3_zip_key,
+      phase: "download",
+      done: copy.entry?.size,
+      total: copy.entry?.size,
+      finished: true,
+    });
     expect(copy.folder).toBe(join(localStore, "public", "team_weather", "seattle", "default_revision"));
     const dict = loadFromDisk(copy.folder) as DatasetDict;
     expect(dict.get("train").numRows).toBe(3);
