@@ -6,6 +6,7 @@
  */
 import { type Data, makeData, RecordBatch, type Schema, Struct } from "apache-arrow";
 import { buildData } from "./build-data.js";
+import { concatData } from "./concat-data.js";
 import { gatherData, type RowPicks } from "./gather.js";
 import { IpcStreamFile } from "./ipc-stream-file.js";
 
@@ -131,7 +132,12 @@ export class ArrowTable {
   /** The rows named (table row numbers, in the order given) as one record batch. */
   gather(rows: ArrayLike<number>): RecordBatch {
     const count = rows.length;
-    const picks: RowPicks = { which: new Uint32Array(count), rows: new Uint32Array(count) };
+    if (count > 0 && this.segments.length === 1) {
+      // One source: the row numbers are the picks as they are.
+      const batch = (this.segments[0] as Segment).load();
+      return this.gatherFrom([batch], { rows: rows instanceof Uint32Array ? rows : Uint32Array.from(rows) });
+    }
+    const picks: Required<RowPicks> = { which: new Uint32Array(count), rows: new Uint32Array(count) };
     const sourceOfSegment = new Int32Array(this.segments.length).fill(-1);
     const batches: RecordBatch[] = [];
     const starts = this.starts;
@@ -151,6 +157,10 @@ export class ArrowTable {
       picks.rows[k] = row - (starts[segment] as number);
     }
     if (batches.length === 0) return emptyBatch(this.schema);
+    return this.gatherFrom(batches, picks);
+  }
+
+  private gatherFrom(batches: readonly RecordBatch[], picks: RowPicks): RecordBatch {
     const children = this.schema.fields.map((field, column) =>
       gatherData(
         field.type,
@@ -158,8 +168,57 @@ export class ArrowTable {
         picks,
       ),
     );
-    return batchOf(this.schema, children, count);
+    return batchOf(this.schema, children, picks.rows.length);
   }
+
+  /**
+   * The same rows in one in-memory segment, for gathering many rows in a random order: from one source a
+   * gather reads each row's value without first finding its segment and choosing its source, which made
+   * a shuffle's `flattenIndices` half again as slow. Kept as it is when it reads files (the data may not
+   * fit in memory), when it is one segment already, or when a column's bytes would pass what one batch
+   * can hold.
+   */
+  coalesced(): ArrowTable {
+    if (this.segments.length <= 1 || this.segments.some((segment) => segment.file !== undefined)) return this;
+    const batches = this.segments.map((segment) => segment.load());
+    const bytes = batches.reduce(
+      (sum, batch) => sum + batch.data.children.reduce((total, column) => total + variableBytes(column), 0),
+      0,
+    );
+    if (bytes > COALESCE_BYTES) return this;
+    let inTurn: RowPicks | undefined;
+    const children = this.schema.fields.map((field, column) => {
+      const sources = batches.map((batch) => batch.data.children[column] as Data);
+      const concatenated = concatData(field.type, sources);
+      if (concatenated) return concatenated;
+      inTurn ??= allRows(batches);
+      return gatherData(field.type, sources, inTurn);
+    });
+    return ArrowTable.fromBatches(this.schema, [batchOf(this.schema, children, this.numRows)]);
+  }
+}
+
+/** Every row of the batches, in turn, as picks. */
+function allRows(batches: readonly RecordBatch[]): Required<RowPicks> {
+  const count = batches.reduce((sum, batch) => sum + batch.numRows, 0);
+  const picks = { which: new Uint32Array(count), rows: new Uint32Array(count) };
+  let k = 0;
+  batches.forEach((batch, which) => {
+    for (let row = 0; row < batch.numRows; row++, k++) {
+      picks.which[k] = which;
+      picks.rows[k] = row;
+    }
+  });
+  return picks;
+}
+
+/** Most bytes of strings, binaries and list values the segments may hold to be put in one (32-bit offsets). */
+const COALESCE_BYTES = 1 << 30;
+
+/** Bytes of a column's variable-width values (strings, binaries, list children), nested included. */
+function variableBytes(column: Data): number {
+  const own = column.valueOffsets ? (column.values?.byteLength ?? 0) : 0;
+  return own + column.children.reduce((sum, child) => sum + variableBytes(child), 0);
 }
 
 /** A record batch from column data. */

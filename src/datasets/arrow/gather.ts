@@ -4,7 +4,9 @@
  * objects. Shuffles, sorts, filters and selections materialise through it (`flattenIndices`, saving a
  * dataset with an indices mapping, reading rows through a mapping in batches).
  *
- * A row is named by two parallel arrays: which source (`sources[which[k]]`) and which row in it. Offsets
+ * A row is named by two parallel arrays: which source (`sources[which[k]]`) and which row in it; with one
+ * source there is no `which`, and the hot loops (fixed-width values, strings, validity) run without the
+ * indirection, which a shuffle of millions of rows feels. Offsets
  * follow apache-arrow's slicing rules: fixed-width values and offsets are already sliced, bitmaps and
  * boolean values are not (their bit index adds `data.offset`), struct and fixed-size-list children are
  * sliced, list children are addressed through the offsets.
@@ -12,10 +14,15 @@
 import { type Data, type DataType, type FixedSizeList, makeData, type Struct, Type } from "apache-arrow";
 import { InvalidArgumentError } from "../../core/errors.js";
 
-/** Rows to gather: `which[k]` picks the source, `rows[k]` the row within it. */
+/** Rows to gather: `which[k]` picks the source (source 0 when there is no `which`), `rows[k]` the row. */
 export interface RowPicks {
-  which: Uint32Array;
+  which?: Uint32Array;
   rows: Uint32Array;
+}
+
+/** The picks' sources, one per row, for the loops that have no one-source form. */
+function whichOf(picks: RowPicks): Uint32Array {
+  return picks.which ?? new Uint32Array(picks.rows.length);
 }
 
 function isValid(data: Data, row: number): boolean {
@@ -34,9 +41,10 @@ function gatherValidity(
   if (sources.every((source) => source.nullCount === 0)) return { bitmap: undefined, nullCount: 0 };
   const length = picks.rows.length;
   const bitmap = new Uint8Array(((length + 63) & ~63) >> 3);
+  const which = whichOf(picks);
   let nullCount = 0;
   for (let k = 0; k < length; k++) {
-    if (isValid(sources[picks.which[k] as number] as Data, picks.rows[k] as number)) {
+    if (isValid(sources[which[k] as number] as Data, picks.rows[k] as number)) {
       bitmap[k >> 3] = (bitmap[k >> 3] as number) | (1 << (k & 7));
     } else {
       nullCount++;
@@ -85,14 +93,15 @@ export function gatherData(type: DataType, sources: readonly Data[], picks: RowP
     }
     case Type.FixedSizeList: {
       const size = (type as FixedSizeList).listSize;
-      const childPicks: RowPicks = {
+      const which = whichOf(picks);
+      const childPicks: Required<RowPicks> = {
         which: new Uint32Array(length * size),
         rows: new Uint32Array(length * size),
       };
       for (let k = 0; k < length; k++) {
         const row = picks.rows[k] as number;
         for (let i = 0; i < size; i++) {
-          childPicks.which[k * size + i] = picks.which[k] as number;
+          childPicks.which[k * size + i] = which[k] as number;
           childPicks.rows[k * size + i] = row * size + i;
         }
       }
@@ -133,8 +142,9 @@ export function gatherData(type: DataType, sources: readonly Data[], picks: RowP
 function gatherBits(sources: readonly Data[], picks: RowPicks): Uint8Array {
   const length = picks.rows.length;
   const out = new Uint8Array(((length + 63) & ~63) >> 3);
+  const which = whichOf(picks);
   for (let k = 0; k < length; k++) {
-    const source = sources[picks.which[k] as number] as Data;
+    const source = sources[which[k] as number] as Data;
     const bit = source.offset + (picks.rows[k] as number);
     if (((source.values as Uint8Array)[bit >> 3] as number) & (1 << (bit & 7))) {
       out[k >> 3] = (out[k >> 3] as number) | (1 << (k & 7));
@@ -191,7 +201,19 @@ function gatherFixedWidth(sources: readonly Data[], picks: RowPicks): Typed {
 function copyWords(out: Uint32Array, sources: readonly Uint32Array[], picks: RowPicks, width: number): void {
   const { which, rows } = picks;
   const length = rows.length;
-  if (width === 1) {
+  if (which === undefined && (width === 1 || width === 2)) {
+    const source = sources[0] as Uint32Array;
+    if (width === 1) for (let k = 0; k < length; k++) out[k] = source[rows[k] as number] as number;
+    else {
+      for (let k = 0; k < length; k++) {
+        const from = (rows[k] as number) * 2;
+        out[2 * k] = source[from] as number;
+        out[2 * k + 1] = source[from + 1] as number;
+      }
+    }
+  } else if (which === undefined) {
+    copyWords(out, sources, { which: whichOf(picks), rows }, width);
+  } else if (width === 1) {
     for (let k = 0; k < length; k++)
       out[k] = (sources[which[k] as number] as Uint32Array)[rows[k] as number] as number;
   } else if (width === 2) {
@@ -211,7 +233,8 @@ function copyWords(out: Uint32Array, sources: readonly Uint32Array[], picks: Row
 }
 
 function copyBytes(out: Uint8Array, sources: readonly Uint8Array[], picks: RowPicks, width: number): void {
-  const { which, rows } = picks;
+  const { rows } = picks;
+  const which = whichOf(picks);
   for (let k = 0; k < rows.length; k++) {
     const source = sources[which[k] as number] as Uint8Array;
     const from = (rows[k] as number) * width;
@@ -224,6 +247,7 @@ function gatherVariable(
   picks: RowPicks,
 ): { offsets: Int32Array | BigInt64Array; bytes: Uint8Array } {
   if ((sources[0] as Data).valueOffsets instanceof BigInt64Array) return gatherLargeVariable(sources, picks);
+  if (picks.which === undefined) return gatherVariableOfOne(sources[0] as Data, picks.rows);
   const { which, rows } = picks;
   const length = rows.length;
   const offsetsOf = sources.map((source) => source.valueOffsets as Int32Array);
@@ -259,12 +283,44 @@ function gatherVariable(
   return { offsets, bytes };
 }
 
+/** `gatherVariable` from one source: the same two passes without choosing a source per row. */
+function gatherVariableOfOne(source: Data, rows: Uint32Array): { offsets: Int32Array; bytes: Uint8Array } {
+  const length = rows.length;
+  const sourceOffsets = source.valueOffsets as Int32Array;
+  const values = source.values as Uint8Array;
+  const offsets = new Int32Array(length + 1);
+  const starts = new Int32Array(length);
+  let total = 0;
+  for (let k = 0; k < length; k++) {
+    const row = rows[k] as number;
+    const start = sourceOffsets[row] as number;
+    starts[k] = start;
+    total += (sourceOffsets[row + 1] as number) - start;
+    offsets[k + 1] = total;
+  }
+  if (total > 0x7fffffff) {
+    throw new InvalidArgumentError(
+      "A string or binary column passed 2 GiB in one batch; use a smaller batch size.",
+    );
+  }
+  const bytes = new Uint8Array(total);
+  for (let k = 0; k < length; k++) {
+    const start = starts[k] as number;
+    const at = offsets[k] as number;
+    const size = (offsets[k + 1] as number) - at;
+    if (size > 32) bytes.set(values.subarray(start, start + size), at);
+    else for (let i = 0; i < size; i++) bytes[at + i] = values[start + i] as number;
+  }
+  return { offsets, bytes };
+}
+
 /** The same for 64-bit offsets (large_string, large_binary), which are rare enough to go through bigints. */
 function gatherLargeVariable(
   sources: readonly Data[],
   picks: RowPicks,
 ): { offsets: BigInt64Array; bytes: Uint8Array } {
-  const { which, rows } = picks;
+  const { rows } = picks;
+  const which = whichOf(picks);
   const offsets = new BigInt64Array(rows.length + 1);
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -293,17 +349,18 @@ function gatherListOffsets(
   large: boolean,
 ): { offsets: Int32Array | BigInt64Array; childPicks: RowPicks } {
   const length = picks.rows.length;
+  const whichRow = whichOf(picks);
   let total = 0;
   for (let k = 0; k < length; k++) {
-    const offsets = (sources[picks.which[k] as number] as Data).valueOffsets as Int32Array | BigInt64Array;
+    const offsets = (sources[whichRow[k] as number] as Data).valueOffsets as Int32Array | BigInt64Array;
     const row = picks.rows[k] as number;
     total += Number(offsets[row + 1]) - Number(offsets[row]);
   }
-  const childPicks: RowPicks = { which: new Uint32Array(total), rows: new Uint32Array(total) };
+  const childPicks: Required<RowPicks> = { which: new Uint32Array(total), rows: new Uint32Array(total) };
   const offsets = large ? new BigInt64Array(length + 1) : new Int32Array(length + 1);
   let at = 0;
   for (let k = 0; k < length; k++) {
-    const which = picks.which[k] as number;
+    const which = whichRow[k] as number;
     const sourceOffsets = (sources[which] as Data).valueOffsets as Int32Array | BigInt64Array;
     const row = picks.rows[k] as number;
     const end = Number(sourceOffsets[row + 1]);

@@ -133,3 +133,30 @@ describe("sort on many rows", () => {
     expect(small.sort("v").indices).toEqual(new Uint32Array([1, 3, 2, 0, 4]));
   });
 });
+
+describe("flattenIndices in memory", () => {
+  it("writes the mapped rows of many in-memory batches, nulls and every kind of column included", async () => {
+    const part = (offset: number) =>
+      Dataset.fromList(
+        Array.from({ length: 50 }, (_, i) => ({
+          n: i % 7 === 0 ? null : offset + i,
+          f: (offset + i) / 4,
+          s: i % 5 === 0 ? null : `row-${offset + i}`.repeat((i % 3) + 1),
+          b: i % 2 === 0,
+          xs: i % 11 === 0 ? null : [offset, i],
+          st: { k: `k${i}` },
+        })),
+      );
+    // Three batches from three datasets, put together as one table of three segments.
+    const all = concatenateDatasets([part(0), part(100).select([...Array(50).keys()].slice(10)), part(200)]);
+    expect(all.table.segments.length).toBe(3);
+    const shuffled = all.shuffle({ seed: 7 });
+    const flat = await shuffled.flattenIndices();
+    expect(flat.indices).toBeUndefined();
+    expect(flat.toList()).toEqual(shuffled.toList());
+    expect(flat.toList()).toHaveLength(140);
+    // A mapping longer than the rows (a repeat) comes out whole too.
+    const twice = all.repeat(2).shuffle({ seed: 1 });
+    expect((await twice.flattenIndices()).toList()).toEqual(twice.toList());
+  });
+});
