@@ -5,18 +5,7 @@
  * apache-arrow's slicing rules (see gather.ts): values and offsets are sliced already, bitmaps are not.
  */
 import { type Data, type DataType, makeData, Type } from "apache-arrow";
-
-type Typed =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array;
+import type { Typed } from "./gather.js";
 
 const FIXED_WIDTH = new Set([Type.Int, Type.Float, Type.Date, Type.Time, Type.Timestamp, Type.Duration]);
 

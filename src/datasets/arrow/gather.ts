@@ -153,7 +153,7 @@ function gatherBits(sources: readonly Data[], picks: RowPicks): Uint8Array {
   return out;
 }
 
-type Typed =
+export type Typed =
   | Int8Array
   | Uint8Array
   | Int16Array
@@ -247,51 +247,20 @@ function gatherVariable(
   picks: RowPicks,
 ): { offsets: Int32Array | BigInt64Array; bytes: Uint8Array } {
   if ((sources[0] as Data).valueOffsets instanceof BigInt64Array) return gatherLargeVariable(sources, picks);
-  if (picks.which === undefined) return gatherVariableOfOne(sources[0] as Data, picks.rows);
   const { which, rows } = picks;
   const length = rows.length;
   const offsetsOf = sources.map((source) => source.valueOffsets as Int32Array);
   const valuesOf = sources.map((source) => source.values as Uint8Array);
+  // With one source, its arrays are read directly: the branch on `which` is the same for every row.
+  const onlyOffsets = offsetsOf[0] as Int32Array;
+  const onlyValues = valuesOf[0] as Uint8Array;
   const offsets = new Int32Array(length + 1);
   // Where each value starts in its source, kept from the first pass so the second reads it in order
   // instead of reaching into the source's offsets again.
   const starts = new Int32Array(length);
   let total = 0;
   for (let k = 0; k < length; k++) {
-    const sourceOffsets = offsetsOf[which[k] as number] as Int32Array;
-    const row = rows[k] as number;
-    const start = sourceOffsets[row] as number;
-    starts[k] = start;
-    total += (sourceOffsets[row + 1] as number) - start;
-    if (total > 0x7fffffff) {
-      throw new InvalidArgumentError(
-        "A string or binary column passed 2 GiB in one batch; use a smaller batch size.",
-      );
-    }
-    offsets[k + 1] = total;
-  }
-  const bytes = new Uint8Array(total);
-  for (let k = 0; k < length; k++) {
-    const values = valuesOf[which[k] as number] as Uint8Array;
-    const start = starts[k] as number;
-    const at = offsets[k] as number;
-    const size = (offsets[k + 1] as number) - at;
-    // Short values are copied by hand: a subarray per row costs more than the bytes.
-    if (size > 32) bytes.set(values.subarray(start, start + size), at);
-    else for (let i = 0; i < size; i++) bytes[at + i] = values[start + i] as number;
-  }
-  return { offsets, bytes };
-}
-
-/** `gatherVariable` from one source: the same two passes without choosing a source per row. */
-function gatherVariableOfOne(source: Data, rows: Uint32Array): { offsets: Int32Array; bytes: Uint8Array } {
-  const length = rows.length;
-  const sourceOffsets = source.valueOffsets as Int32Array;
-  const values = source.values as Uint8Array;
-  const offsets = new Int32Array(length + 1);
-  const starts = new Int32Array(length);
-  let total = 0;
-  for (let k = 0; k < length; k++) {
+    const sourceOffsets = which === undefined ? onlyOffsets : (offsetsOf[which[k] as number] as Int32Array);
     const row = rows[k] as number;
     const start = sourceOffsets[row] as number;
     starts[k] = start;
@@ -305,9 +274,11 @@ function gatherVariableOfOne(source: Data, rows: Uint32Array): { offsets: Int32A
   }
   const bytes = new Uint8Array(total);
   for (let k = 0; k < length; k++) {
+    const values = which === undefined ? onlyValues : (valuesOf[which[k] as number] as Uint8Array);
     const start = starts[k] as number;
     const at = offsets[k] as number;
     const size = (offsets[k + 1] as number) - at;
+    // Short values are copied by hand: a subarray per row costs more than the bytes.
     if (size > 32) bytes.set(values.subarray(start, start + size), at);
     else for (let i = 0; i < size; i++) bytes[at + i] = values[start + i] as number;
   }
