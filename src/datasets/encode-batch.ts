@@ -3,7 +3,7 @@
  * `fromDict`, `fromList`, `map` and `addColumn` store. Class labels may be given as names and media as a
  * path or bytes, as in Python.
  */
-import type { RecordBatch } from "apache-arrow";
+import type { Data, RecordBatch } from "apache-arrow";
 import { batchOf } from "./arrow/arrow-table.js";
 import { buildData } from "./arrow/build-data.js";
 import { CastError } from "./errors.js";
@@ -28,18 +28,21 @@ export function encodeBatch(
   const resolved: Features = features ? pickFeatures(features, names) : inferFeatures(columns);
   const schema = arrowSchemaOf(resolved);
   const length = names.length === 0 ? 0 : (lengths.values().next().value as number);
-  const children = schema.fields.map((field) => {
-    const feature = resolved[field.name] as Feature;
-    const values = columns[field.name] as ArrayLike<unknown>;
-    const prepared =
-      feature instanceof ClassLabel
-        ? labelsOf(feature, values)
-        : feature instanceof MediaFeature
-          ? mediaOf(values)
-          : values;
-    return buildData(arrowTypeOf(feature), prepared, field.name);
-  });
+  const children = schema.fields.map((field) =>
+    encodeColumn(resolved[field.name] as Feature, columns[field.name] as ArrayLike<unknown>, field.name),
+  );
   return { batch: batchOf(schema, children, length), features: resolved };
+}
+
+/** One column of JavaScript values as Arrow data of its feature's type. */
+export function encodeColumn(feature: Feature, values: ArrayLike<unknown>, name: string): Data {
+  const prepared =
+    feature instanceof ClassLabel
+      ? labelsOf(feature, values)
+      : feature instanceof MediaFeature
+        ? mediaOf(values)
+        : values;
+  return buildData(arrowTypeOf(feature), prepared, name);
 }
 
 function pickFeatures(features: Features, names: readonly string[]): Features {

@@ -8,13 +8,13 @@
  * `withIndices`; then `fnKwargs`. It may be async.
  */
 import { existsSync } from "node:fs";
-import type { Data, RecordBatch } from "apache-arrow";
+import type { Data, RecordBatch, Schema } from "apache-arrow";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { ArrowTable, batchOf } from "../arrow/arrow-table.js";
 import { type Int64Mode, readValues } from "../arrow/read-values.js";
 import type { Dataset } from "../dataset.js";
 import { WRITER_BATCH_SIZE, writeBatches } from "../disk/write-batches.js";
-import { encodeBatch } from "../encode-batch.js";
+import { encodeColumn } from "../encode-batch.js";
 import { CastError } from "../errors.js";
 import type { Feature, Features } from "../features/feature-types.js";
 import { arrowSchemaOf, featuresOfSchema } from "../features/features-arrow.js";
@@ -125,12 +125,22 @@ export async function mapDataset(dataset: Dataset, fn: MapFunction, options: Map
   }
 
   let features: Features | undefined = options.features;
+  // The output schema of each set of column names met (one, almost always): made once, not per batch,
+  // since each carries the features' JSON in its metadata.
+  const schemas = new Map<string, Schema>();
   const encoded = (async function* () {
     for await (const { batch, input, output } of applyFunction(dataset, fn, options)) {
       const returned = returnedColumns(batch, input, output, options.batched ?? false, dataset.format.int64);
       const names = outputNames(dataset.columnNames, removed, returned);
       features ??= outputFeatures(dataset, names, returned);
-      yield combine(batch, names, returned, features);
+      const known = features;
+      const key = names.join("\0");
+      let schema = schemas.get(key);
+      if (!schema) {
+        schema = arrowSchemaOf(Object.fromEntries(names.map((name) => [name, known[name] as Feature])));
+        schemas.set(key, schema);
+      }
+      yield combine(batch, names, returned, known, schema);
     }
   })();
 
@@ -249,6 +259,7 @@ function combine(
   names: readonly string[],
   returned: Columns,
   features: Features,
+  schema: Schema,
 ): RecordBatch {
   const lengths = Object.values(returned).map((values) => values.length);
   const length = lengths[0] ?? batch.numRows;
@@ -265,14 +276,10 @@ function combine(
       `The map function returned column(s) ${missing.join(", ")} that its first batch did not.`,
     );
   }
-  const returnedFeatures = Object.fromEntries(
-    Object.keys(returned).map((name) => [name, features[name] as Feature]),
-  );
-  const encoded = encodeBatch(returned, returnedFeatures).batch;
-  const schema = arrowSchemaOf(Object.fromEntries(names.map((name) => [name, features[name] as Feature])));
   const children = names.map((name) => {
-    const from = name in returned ? encoded : batch;
-    return from.data.children[from.schema.fields.findIndex((field) => field.name === name)] as Data;
+    const values = returned[name];
+    if (values) return encodeColumn(features[name] as Feature, values as ArrayLike<unknown>, name);
+    return batch.data.children[batch.schema.fields.findIndex((field) => field.name === name)] as Data;
   });
   return batchOf(schema, children, length);
 }
