@@ -17,6 +17,8 @@ import {
 } from "apache-arrow";
 import { arrowTypeOf, declaredFeatures } from "../features/features-arrow.js";
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export function narrowLargeTypes(batch: RecordBatch): RecordBatch {
   if (!batch.schema.fields.some((field) => isLarge(field.type))) return batch;
   const declared = declaredFeatures(batch.schema);
@@ -46,7 +48,11 @@ function narrow(data: Data): Data {
   if (last > 0x7fffffff) return data;
   const narrowed = new Int32Array(data.length + 1);
   const first = Number(offsets[0]);
-  for (let i = 0; i <= data.length; i++) narrowed[i] = Number(offsets[i]) - first;
+  // Every offset is below 2^31 (the last is, and they only grow), so each is its low 32-bit word: read
+  // as words, not as bigints, whose conversion cost most of the time a parquet file took to load.
+  const words = new Int32Array(offsets.buffer, offsets.byteOffset, (data.length + 1) * 2);
+  const low = LITTLE_ENDIAN ? 0 : 1;
+  for (let i = 0; i <= data.length; i++) narrowed[i] = (words[2 * i + low] as number) - first;
   const type = data.typeId === Type.LargeUtf8 ? new Utf8() : new Binary();
   return makeData({
     type,
