@@ -177,7 +177,10 @@ export async function filterDataset(
     inputColumns: options.inputColumns ?? null,
     fnKwargs: options.fnKwargs ?? null,
   });
-  const kept: number[] = [];
+  // Row numbers kept, written into one array as long as the dataset (a push per row cost a third of
+  // the time on millions of rows); cut to size at the end.
+  const kept = new Uint32Array(dataset.numRows);
+  let keptCount = 0;
   for await (const { batch, output, start } of applyFunction(dataset, predicate, options)) {
     const length = batch.numRows;
     const verdicts = output as ArrayLike<unknown>;
@@ -186,9 +189,9 @@ export async function filterDataset(
         `filter's function must return one boolean per row; got ${verdicts?.length ?? verdicts} for ${length} rows.`,
       );
     }
-    for (let i = 0; i < length; i++) if (verdicts[i]) kept.push(start + i);
+    for (let i = 0; i < length; i++) if (verdicts[i]) kept[keptCount++] = start + i;
   }
-  return dataset.withIndices(Float64Array.from(kept), fingerprint);
+  return dataset.withIndices(kept.slice(0, keptCount), fingerprint);
 }
 
 /**
