@@ -160,6 +160,31 @@ describe("streaming from where files live", () => {
     }
   });
 
+  it("streams a parquet file row group by row group as the loaded rows, from any row on", async () => {
+    const folder = tempFolder();
+    const path = join(folder, "mixed.parquet");
+    const rows = Array.from({ length: 2500 }, (_, i) => ({
+      n: i,
+      label: i % 7 === 0 ? null : `row ${i}`,
+      when: new Date(Date.UTC(2024, 0, 1) + i * 60_000),
+      tags: i % 5 === 0 ? [] : [i, i + 1],
+      score: i / 8,
+    }));
+    const written = Dataset.fromList(rows);
+    await written.toParquet(path, { rowGroupSize: 1000 });
+    const loaded = (await Dataset.fromParquet(path)).toList();
+    expect(loaded).toHaveLength(2500);
+    expect(await collect(parquetShard({ path }, "number").rows(0))).toEqual(loaded);
+    // From the middle of the second row group on, as a resumed stream asks.
+    const rest = await collect(parquetShard({ path }, "number").rows(1500));
+    expect(rest).toEqual(loaded.slice(1500));
+    // The chunks hold the same rows, a thousand or fewer at a time.
+    const chunks: Row[][] = [];
+    for await (const chunk of parquetShard({ path }, "number").chunks?.(0) ?? []) chunks.push(chunk);
+    expect(chunks.every((chunk) => chunk.length > 0 && chunk.length <= 1000)).toBe(true);
+    expect(chunks.flat()).toEqual(loaded);
+  });
+
   it("retries a parquet range read that fails mid-stream, and loses no row", async () => {
     const server = await new FaultServer().start();
     try {

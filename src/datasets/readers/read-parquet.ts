@@ -16,12 +16,28 @@ export interface ParquetReadOptions {
   columns?: readonly string[];
 }
 
+/**
+ * Parquet bytes in memory decoded by parquet-wasm (the chosen row groups and columns, or all), as
+ * apache-arrow batches with large strings narrowed.
+ */
+export async function decodeParquet(
+  bytes: Uint8Array,
+  options: { rowGroups?: number[]; columns?: readonly string[] } = {},
+): Promise<RecordBatch[]> {
+  // Loaded on first use: the module compiles its WebAssembly on import (see to-parquet.ts).
+  const { readParquet } = await import("parquet-wasm/node");
+  const table = readParquet(bytes, {
+    rowGroups: options.rowGroups,
+    batchSize: PARQUET_BATCH_ROWS,
+    columns: options.columns ? [...options.columns] : undefined,
+  });
+  return [...RecordBatchReader.from(table.intoIPCStream())].map(narrowLargeTypes);
+}
+
 export async function* readParquetBatches(
   file: string,
   options: ParquetReadOptions = {},
 ): AsyncGenerator<{ schema: Schema; batch: RecordBatch }> {
-  // Loaded on first use: the module compiles its WebAssembly on import (see to-parquet.ts).
-  const { readParquet } = await import("parquet-wasm/node");
   const bytes = await readFile(file);
   const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let rowGroups: number;
@@ -34,22 +50,14 @@ export async function* readParquetBatches(
     });
   }
   for (let group = 0; group < rowGroups; group++) {
-    let ipc: Uint8Array;
+    let batches: RecordBatch[];
     try {
-      const table = readParquet(view, {
-        rowGroups: [group],
-        batchSize: PARQUET_BATCH_ROWS,
-        columns: options.columns ? [...options.columns] : undefined,
-      });
-      ipc = table.intoIPCStream();
+      batches = await decodeParquet(view, { rowGroups: [group], columns: options.columns });
     } catch (error) {
       throw new DataFileRowError(file, 0, `row group ${group} does not decode (${String(error)})`, {
         cause: error,
       });
     }
-    for (const batch of RecordBatchReader.from(ipc)) {
-      const narrowed = narrowLargeTypes(batch);
-      yield { schema: narrowed.schema, batch: narrowed };
-    }
+    for (const batch of batches) yield { schema: batch.schema, batch };
   }
 }

@@ -7,17 +7,29 @@
  */
 import type { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { parse } from "csv-parse";
+import { decompress as zstdDecompress } from "fzstd";
 import {
   type AsyncBuffer,
   asyncBufferFromFile,
+  type Compressors,
   parquetMetadataAsync,
   parquetReadObjects,
   parquetSchema,
 } from "hyparquet";
-import { COMPRESSORS } from "../../../datasets/iterable/stream-shards.js";
 import type { StoredFile } from "../../store/commit.js";
 import type { RepoStore } from "../../store/repo-store.js";
+
+/**
+ * Page decompressors beyond hyparquet's built-in snappy: zstd (what pyarrow and DuckDB often write) by
+ * fzstd, gzip and brotli by node's zlib. LZ4 pages are not read yet.
+ */
+const COMPRESSORS: Compressors = {
+  ZSTD: (input) => zstdDecompress(input),
+  GZIP: (input) => new Uint8Array(gunzipSync(input)),
+  BROTLI: (input) => new Uint8Array(brotliDecompressSync(input)),
+};
 
 export const PAGE_ROWS = 20;
 const SAMPLE_ROWS = 1000;
