@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { tableFromArrays, tableToIPC } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { VEGA_DATA } from "../../../scripts/sample-repos.js";
 import { writeTar } from "../../../test/support/archives.js";
@@ -11,7 +12,7 @@ import { Dataset } from "../dataset.js";
 import { loadDataset } from "../load/load-dataset.js";
 import type { IterableDataset, Row } from "./iterable-dataset.js";
 import type { IterableDatasetDict } from "./iterable-dataset-dict.js";
-import { linesShard, parquetShard } from "./stream-shards.js";
+import { arrowShard, linesShard, parquetShard } from "./stream-shards.js";
 
 const sampleHub = useSampleHub();
 const tempFolder = useTempFolders("wharf-streams-");
@@ -183,6 +184,51 @@ describe("streaming from where files live", () => {
     for await (const chunk of parquetShard({ path }, "number").chunks?.(0) ?? []) chunks.push(chunk);
     expect(chunks.every((chunk) => chunk.length > 0 && chunk.length <= 1000)).toBe(true);
     expect(chunks.flat()).toEqual(loaded);
+  });
+
+  it("streams JSON documents whole and Arrow stream files batch by batch, as they load", async () => {
+    const folder = tempFolder();
+    const rows = Array.from({ length: 30 }, (_, i) => ({ id: i, name: `n${i}`, score: i / 2 }));
+    writeFileSync(join(folder, "train.json"), JSON.stringify(rows));
+    writeFileSync(join(folder, "wrapped.json"), JSON.stringify({ version: 1, data: rows.slice(0, 5) }));
+    const streamed = (await loadDataset("json", {
+      dataFiles: { train: join(folder, "train.json") },
+      streaming: true,
+      split: "train",
+    })) as IterableDataset;
+    expect(await collect(streamed)).toEqual(rows);
+    const wrapped = (await loadDataset("json", {
+      dataFiles: { train: join(folder, "wrapped.json") },
+      builderOptions: { field: "data" },
+      streaming: true,
+      split: "train",
+    })) as IterableDataset;
+    expect(await collect(wrapped)).toEqual(rows.slice(0, 5));
+
+    // An Arrow stream file as save_to_disk writes it, streamed from a server from row 12 on.
+    const saved = join(folder, "saved");
+    await Dataset.fromList(rows).saveToDisk(saved);
+    const arrowFile = join(saved, "data-00000-of-00001.arrow");
+    const loaded = (await Dataset.fromArrow(arrowFile)).toList();
+    const server = await new FaultServer().start();
+    try {
+      const url = server.serve("/data.arrow", readFileSync(arrowFile));
+      expect(await collect(arrowShard({ url, headers: {} }, "number").rows(12))).toEqual(loaded.slice(12));
+    } finally {
+      await server.stop();
+    }
+    const arrowStream = (await loadDataset("arrow", {
+      dataFiles: { train: arrowFile },
+      streaming: true,
+      split: "train",
+    })) as IterableDataset;
+    expect(await collect(arrowStream)).toEqual(loaded);
+    // The IPC file format needs random access: refused with a way out.
+    const ipcFile = join(folder, "file-format.arrow");
+    writeFileSync(ipcFile, tableToIPC(tableFromArrays({ x: Int32Array.from([1, 2]) }), "file"));
+    await expect(collect(arrowShard({ path: ipcFile }, "number").rows(0))).rejects.toThrow(
+      /IPC file.*load it without streaming/,
+    );
   });
 
   it("retries a parquet range read that fails mid-stream, and loses no row", async () => {

@@ -7,15 +7,17 @@
  */
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
+import { type AsyncRecordBatchStreamReader, RecordBatchReader } from "apache-arrow";
 import { parse } from "csv-parse";
 import { type AsyncBuffer, asyncBufferFromFile, asyncBufferFromUrl, parquetMetadataAsync } from "hyparquet";
 import { decompressStream } from "../../core/archive/decompress.js";
 import type { Compression } from "../../core/archive/formats.js";
-import { NetworkError } from "../../core/errors.js";
+import { InvalidArgumentError, NetworkError } from "../../core/errors.js";
 import type { Int64Mode } from "../arrow/read-values.js";
 import { DataFileRowError } from "../errors.js";
 import { DEFAULT_FORMAT, rowsOf } from "../format.js";
 import { rowGroupFile, rowGroupRange } from "../readers/parquet-row-group.js";
+import { parseJsonRows } from "../readers/read-json.js";
 import { decodeParquet } from "../readers/read-parquet.js";
 import { webDatasetExamples } from "../readers/read-webdataset.js";
 import type { Row, ShardReader } from "./iterable-dataset.js";
@@ -133,6 +135,68 @@ export function linesShard(
           );
         }
       }
+    },
+  };
+}
+
+/**
+ * A `.json` file, which may be one document (an array of objects, or an object whose `field` holds one)
+ * rather than JSON Lines: read whole, as Python's streaming JSON builder reads such a file, then handed
+ * out row by row.
+ */
+export function jsonDocumentShard(
+  source: ByteSource,
+  options: { field?: string; compression?: Compression },
+): ShardReader {
+  const name = nameOf(source);
+  return {
+    name,
+    async *rows(skip: number) {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of decoded(await open(source, 0), options.compression))
+        chunks.push(chunk as Uint8Array);
+      const text = Buffer.concat(chunks).toString("utf8");
+      yield* parseJsonRows(text, name, { field: options.field }).slice(skip) as Row[];
+    },
+  };
+}
+
+/**
+ * An Arrow IPC stream file (what `save_to_disk` and the arrow builder hold) streamed record batch by
+ * record batch, rows as a loaded dataset's. The IPC file format needs random access; it is refused
+ * with a clear error, to be loaded without streaming.
+ */
+export function arrowShard(source: ByteSource, int64: Int64Mode): ShardReader {
+  const name = nameOf(source);
+  async function* chunks(skip: number): AsyncGenerator<Row[]> {
+    const bytes = (await open(source, 0)) as AsyncIterable<Uint8Array>;
+    let reader: AsyncRecordBatchStreamReader;
+    try {
+      reader = (await RecordBatchReader.from(bytes)) as AsyncRecordBatchStreamReader;
+    } catch (error) {
+      throw new DataFileRowError(name, 0, `it is not an Arrow IPC stream (${(error as Error).message}).`, {
+        cause: error,
+      });
+    }
+    if (reader.isFile()) {
+      throw new InvalidArgumentError(
+        `${name} is an Arrow IPC file, which needs random access; wharf streams IPC stream files (load it without streaming).`,
+      );
+    }
+    const format = { ...DEFAULT_FORMAT, int64 };
+    let row = 0;
+    for await (const batch of reader) {
+      const from = Math.max(0, skip - row);
+      row += batch.numRows;
+      for (let at = from; at < batch.numRows; at += ROWS_AT_ONCE)
+        yield rowsOf(batch.slice(at, Math.min(at + ROWS_AT_ONCE, batch.numRows)), format) as Row[];
+    }
+  }
+  return {
+    name,
+    chunks,
+    async *rows(skip: number) {
+      for await (const chunk of chunks(skip)) yield* chunk;
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `loadDataset(path, options)`: Python's `load_dataset` for a Hub dataset repo, a local folder, or a
- * packaged builder name (`parquet`, `csv`, `json`, `text`, `arrow`) with `dataFiles`. The card's YAML
+ * packaged builder name (`parquet`, `csv`, `json`, `text`, `arrow`, `webdataset`, and the media folders)
+ * with `dataFiles`. The card's YAML
  * configs, the user's `dataFiles`/`dataDir`, or Python's default search decide the files of each split
  * (`data-files.ts`); their extensions decide the builder. The rows are prepared once into the datasets
  * cache (`prepared-cache.ts`) and read from there lazily; a second call with the same commit (or the same
@@ -8,8 +9,6 @@
  * the newest prepared copy is used, as Python does.
  *
  * With `streaming: true` the plan becomes shards streamed in place (`stream-dataset.ts`).
- *
- * Not yet (issue #7): webdataset, zipped data files, video and pdf folders.
  */
 
 import { createHash } from "node:crypto";

@@ -1,7 +1,8 @@
 /**
  * `loadDataset(path, {streaming: true})`: the same plan as a load (config, split files, builder), but
  * each data file becomes a shard streamed from where it lives: parquet by ranged reads, row group by row
- * group; JSON Lines and text line by line. A split string may name a split or join splits (`a+b`), never
+ * group; JSON Lines and text line by line; JSON documents read whole; Arrow stream files batch by
+ * batch. A split string may name a split or join splits (`a+b`), never
  * slice one, as in Python.
  */
 
@@ -11,7 +12,14 @@ import type { Int64Mode } from "../arrow/read-values.js";
 import { SplitNotFoundError } from "../errors.js";
 import { IterableDataset, type ShardReader } from "../iterable/iterable-dataset.js";
 import { IterableDatasetDict } from "../iterable/iterable-dataset-dict.js";
-import { csvShard, linesShard, parquetShard, webDatasetShard } from "../iterable/stream-shards.js";
+import {
+  arrowShard,
+  csvShard,
+  jsonDocumentShard,
+  linesShard,
+  parquetShard,
+  webDatasetShard,
+} from "../iterable/stream-shards.js";
 import type { LoadPlan } from "./load-dataset.js";
 import { parseSplitString } from "./split-string.js";
 
@@ -65,13 +73,19 @@ function shardOf(plan: LoadPlan, file: string, int64: Int64Mode): ShardReader {
           `${file}: a compressed parquet file streams only once decompressed; load it without streaming.`,
         );
       return parquetShard(source, int64);
-    case "json":
-      if (/\.json(\.[a-z0-9]+)?$/i.test(file)) {
-        throw new InvalidArgumentError(
-          `${file} is one JSON document; wharf streams JSON Lines only (load it without streaming).`,
-        );
-      }
+    case "json": {
+      const field = plan.builderOptions.field as string | undefined;
+      // A `.json` file (or any file with a `field` to read) may be one document: it is read whole.
+      if (field !== undefined || /\.json(\.[a-z0-9]+)?$/i.test(file))
+        return jsonDocumentShard(source, { field, compression });
       return linesShard(source, "json", compression);
+    }
+    case "arrow":
+      if (compression)
+        throw new InvalidArgumentError(
+          `${file}: a compressed Arrow file streams only once decompressed; load it without streaming.`,
+        );
+      return arrowShard(source, int64);
     case "text":
       return linesShard(source, "text", compression);
     case "csv":

@@ -15,7 +15,15 @@ export async function readJsonRows(
   file: string,
   options: JsonReadOptions = {},
 ): Promise<Record<string, unknown>[]> {
-  const text = await readFile(file, "utf8");
+  return parseJsonRows(await readFile(file, "utf8"), file, options);
+}
+
+/** The rows of a JSON file's text (`file` names it in errors): a document, or JSON Lines. */
+export function parseJsonRows(
+  text: string,
+  file: string,
+  options: JsonReadOptions = {},
+): Record<string, unknown>[] {
   const trimmed = text.trimStart();
   if (options.field !== undefined || trimmed.startsWith("[")) {
     let document: unknown;
