@@ -7,7 +7,7 @@
  */
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { type AsyncRecordBatchStreamReader, RecordBatchReader } from "apache-arrow";
+import { type AsyncRecordBatchStreamReader, type RecordBatch, RecordBatchReader } from "apache-arrow";
 import { parse } from "csv-parse";
 import { type AsyncBuffer, asyncBufferFromFile, asyncBufferFromUrl, parquetMetadataAsync } from "hyparquet";
 import { decompressStream } from "../../core/archive/decompress.js";
@@ -15,7 +15,7 @@ import type { Compression } from "../../core/archive/formats.js";
 import { InvalidArgumentError, NetworkError } from "../../core/errors.js";
 import type { Int64Mode } from "../arrow/read-values.js";
 import { DataFileRowError } from "../errors.js";
-import { DEFAULT_FORMAT, rowsOf } from "../format.js";
+import { type DatasetFormat, DEFAULT_FORMAT, rowsOf } from "../format.js";
 import { rowGroupFile, rowGroupRange } from "../readers/parquet-row-group.js";
 import { parseJsonRows } from "../readers/read-json.js";
 import { decodeParquet } from "../readers/read-parquet.js";
@@ -61,18 +61,27 @@ export function parquetShard(source: ByteSource, int64: Int64Mode): ShardReader 
         const bytes = new Uint8Array(await file.slice(range.start, range.end));
         let row = start;
         for (const batch of await decodeParquet(rowGroupFile(metadata, group, bytes))) {
-          const from = Math.max(0, skip - row);
+          yield* rowChunks(batch, skip - row, format);
           row += batch.numRows;
-          // Rows are made a thousand at a time: made a whole batch at once, they outlive the young
-          // generation and collecting them cost most of the stream's time.
-          for (let at = from; at < batch.numRows; at += ROWS_AT_ONCE) {
-            yield rowsOf(batch.slice(at, Math.min(at + ROWS_AT_ONCE, batch.numRows)), format) as Row[];
-          }
         }
       }
       start = end;
     }
   }
+  return chunkedShard(name, chunks);
+}
+
+/**
+ * A batch's rows from `from` on, a thousand at a time: made from a whole decoded batch at once, the rows
+ * outlived the young generation and collecting them cost most of a stream's time.
+ */
+function* rowChunks(batch: RecordBatch, from: number, format: DatasetFormat): Generator<Row[]> {
+  for (let at = Math.max(0, from); at < batch.numRows; at += ROWS_AT_ONCE)
+    yield rowsOf(batch.slice(at, Math.min(at + ROWS_AT_ONCE, batch.numRows)), format) as Row[];
+}
+
+/** A shard whose rows come in arrays; `rows` hands them out one by one. */
+function chunkedShard(name: string, chunks: (skip: number) => AsyncGenerator<Row[]>): ShardReader {
   return {
     name,
     chunks,
@@ -186,19 +195,11 @@ export function arrowShard(source: ByteSource, int64: Int64Mode): ShardReader {
     const format = { ...DEFAULT_FORMAT, int64 };
     let row = 0;
     for await (const batch of reader) {
-      const from = Math.max(0, skip - row);
+      yield* rowChunks(batch, skip - row, format);
       row += batch.numRows;
-      for (let at = from; at < batch.numRows; at += ROWS_AT_ONCE)
-        yield rowsOf(batch.slice(at, Math.min(at + ROWS_AT_ONCE, batch.numRows)), format) as Row[];
     }
   }
-  return {
-    name,
-    chunks,
-    async *rows(skip: number) {
-      for await (const chunk of chunks(skip)) yield* chunk;
-    },
-  };
+  return chunkedShard(name, chunks);
 }
 
 /**
