@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { tableFromArrays, tableToIPC } from "apache-arrow";
@@ -229,6 +229,31 @@ describe("streaming from where files live", () => {
     await expect(collect(arrowShard({ path: ipcFile }, "number").rows(0))).rejects.toThrow(
       /IPC file.*load it without streaming/,
     );
+  });
+
+  it("streams an image folder with class folders, labels as numbers and each image's bytes", async () => {
+    const folder = tempFolder();
+    for (const [kind, file] of [
+      ["fox", "ffox.png"],
+      ["gimp", "gimp.png"],
+    ] as const) {
+      mkdirSync(join(folder, "train", kind), { recursive: true });
+      writeFileSync(join(folder, "train", kind, file), readFileSync(join(VEGA_DATA, file)));
+    }
+    const loaded = (await loadDataset(folder, { split: "train", cacheDir: tempFolder() })) as Dataset;
+    const streamed = await collect(
+      (await loadDataset(folder, { split: "train", streaming: true })) as IterableDataset,
+    );
+    expect(streamed.map((row) => row.label)).toEqual(loaded.getColumn("label"));
+    expect(streamed.map((row) => row.label)).toEqual([0, 1]);
+    const gimp = streamed[1]?.image as { bytes: Uint8Array; path: string };
+    expect(Buffer.from(gimp.bytes).equals(readFileSync(join(VEGA_DATA, "gimp.png")))).toBe(true);
+    expect(gimp.path).toBe(join(folder, "train", "gimp", "gimp.png"));
+    // Skipping the first row leaves the second image.
+    const rest = await collect(
+      ((await loadDataset(folder, { split: "train", streaming: true })) as IterableDataset).skip(1),
+    );
+    expect(rest.map((row) => row.label)).toEqual([1]);
   });
 
   it("retries a parquet range read that fails mid-stream, and loses no row", async () => {

@@ -30,7 +30,7 @@ const REOPEN_ATTEMPTS = 5;
 /** Rows turned into objects at once from a decoded parquet batch (as a loaded dataset iterates). */
 const ROWS_AT_ONCE = 1000;
 
-function nameOf(source: ByteSource): string {
+export function nameOf(source: ByteSource): string {
   return "path" in source ? source.path : source.url;
 }
 
@@ -161,10 +161,7 @@ export function jsonDocumentShard(
   return {
     name,
     async *rows(skip: number) {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of decoded(await open(source, 0), options.compression))
-        chunks.push(chunk as Uint8Array);
-      const text = Buffer.concat(chunks).toString("utf8");
+      const text = Buffer.from(await sourceBytes(source, options.compression)).toString("utf8");
       yield* parseJsonRows(text, name, { field: options.field }).slice(skip) as Row[];
     },
   };
@@ -300,6 +297,13 @@ async function* lines(source: ByteSource, compression?: Compression): AsyncGener
       if (attempts >= REOPEN_ATTEMPTS || "path" in source) throw error;
     }
   }
+}
+
+/** All of a source's bytes (decompressed when it is compressed), in one request. */
+export async function sourceBytes(source: ByteSource, compression?: Compression): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of decoded(await open(source, 0), compression)) chunks.push(chunk as Uint8Array);
+  return Buffer.concat(chunks);
 }
 
 async function open(source: ByteSource, offset: number): Promise<AsyncIterable<unknown>> {

@@ -2,7 +2,7 @@
  * loadDataset against repos laid out as real Hub datasets are, uploaded to a wharf server: split folders
  * of compressed JSON Lines, a TSV config with `sep`, and an image folder with metadata.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -78,6 +78,20 @@ describe("loadDataset from Hub repos laid out as real datasets", () => {
     expect(images.getColumn("kind")).toEqual(["fox", "gimp"]);
     expect(((images.get(0) as Record<string, unknown>).image as { path: string }).path).toMatch(
       /images\/ffox\.png$/,
+    );
+    // Streamed: the metadata joined the same way, each image's bytes read when its row comes.
+    const streamed: Array<Record<string, unknown>> = [];
+    for await (const row of (await loadDataset("alice/gallery", {
+      ...options,
+      streaming: true,
+      split: "train",
+    })) as IterableDataset)
+      streamed.push(row);
+    expect(streamed.map((row) => row.kind)).toEqual(["fox", "gimp"]);
+    const fox = streamed[0]?.image as { bytes: Uint8Array; path: string };
+    expect(Buffer.from(fox.bytes).equals(readFileSync(join(VEGA_DATA, "ffox.png")))).toBe(true);
+    expect(fox.path).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/datasets\/alice\/gallery\/resolve\/[0-9a-f]{40}\/images\/ffox\.png$/,
     );
     const scores = (await loadDataset("alice/gallery", {
       ...options,

@@ -27,20 +27,31 @@ const FOLDER_BUILDERS = {
 
 export type FolderBuilder = keyof typeof FOLDER_BUILDERS;
 
+export function isFolderBuilder(builder: string): builder is FolderBuilder {
+  return Object.hasOwn(FOLDER_BUILDERS, builder);
+}
+
 export async function readFolderBuilder(builder: FolderBuilder, files: readonly string[]): Promise<Dataset> {
-  const { column } = FOLDER_BUILDERS[builder];
   const media = files.filter((file) => !METADATA_FILES.has(basename(file))).map((file) => resolve(file));
-  const metadataFiles = files.filter((file) => METADATA_FILES.has(basename(file)));
   const metadata = new Map<string, Row>();
-  for (const file of metadataFiles) {
-    for (const row of await readMetadata(file)) {
-      const name = row.file_name;
-      if (typeof name !== "string")
-        throw new DataFileRowError(file, 0, "every metadata row needs a file_name column.");
-      const { file_name: _, ...rest } = row;
-      metadata.set(resolve(dirname(file), name), rest);
-    }
+  for (const file of files.filter((name) => METADATA_FILES.has(basename(name)))) {
+    for (const [name, row] of await readMetadataRows(file)) metadata.set(resolve(dirname(file), name), row);
   }
+  const { rows, features } = folderRows(builder, media, metadata);
+  return Dataset.fromList(rows, { features });
+}
+
+/**
+ * The rows of a folder builder and their features: one per media file (named by `media`, the keys of
+ * `metadata`), with the columns its metadata row adds, or a folder `label` when there is no metadata
+ * and more than one folder. Files a metadata file leaves out are left out, as in Python.
+ */
+export function folderRows(
+  builder: FolderBuilder,
+  media: readonly string[],
+  metadata: ReadonlyMap<string, Row>,
+): { rows: Row[]; features: Features } {
+  const { column } = FOLDER_BUILDERS[builder];
   const mediaFeature = FOLDER_BUILDERS[builder].feature();
   if (metadata.size > 0) {
     const rows = media
@@ -53,18 +64,31 @@ export async function readFolderBuilder(builder: FolderBuilder, files: readonly 
         rows.map((row) => (row as Row)[name]),
         name,
       );
-    return Dataset.fromList(rows, { features });
+    return { rows, features };
   }
   const folders = [...new Set(media.map((path) => basename(dirname(path))))].sort();
   if (folders.length > 1) {
     const label = new ClassLabel({ names: folders });
     const rows = media.map((path) => ({ [column]: path, label: basename(dirname(path)) }));
-    return Dataset.fromList(rows, { features: { [column]: mediaFeature, label } });
+    return { rows, features: { [column]: mediaFeature, label } };
   }
-  return Dataset.fromList(
-    media.map((path) => ({ [column]: path })),
-    { features: { [column]: mediaFeature } },
-  );
+  return { rows: media.map((path) => ({ [column]: path })), features: { [column]: mediaFeature } };
+}
+
+/** The column holding a folder builder's media. */
+export function mediaColumn(builder: FolderBuilder): string {
+  return FOLDER_BUILDERS[builder].column;
+}
+
+/** A metadata file's rows by the `file_name` each names (relative to the metadata file's folder). */
+export async function readMetadataRows(file: string, label = file): Promise<Array<[string, Row]>> {
+  return (await readMetadata(file)).map((row) => {
+    const name = row.file_name;
+    if (typeof name !== "string")
+      throw new DataFileRowError(label, 0, "every metadata row needs a file_name column.");
+    const { file_name: _, ...rest } = row;
+    return [name, rest];
+  });
 }
 
 async function readMetadata(file: string): Promise<Row[]> {

@@ -2,7 +2,7 @@
  * `loadDataset(path, {streaming: true})`: the same plan as a load (config, split files, builder), but
  * each data file becomes a shard streamed from where it lives: parquet by ranged reads, row group by row
  * group; JSON Lines and text line by line; JSON documents read whole; Arrow stream files batch by
- * batch. A split string may name a split or join splits (`a+b`), never
+ * batch; media folders file by file (`stream-folder.ts`). A split string may name a split or join splits (`a+b`), never
  * slice one, as in Python.
  */
 
@@ -21,7 +21,9 @@ import {
   webDatasetShard,
 } from "../iterable/stream-shards.js";
 import type { LoadPlan } from "./load-dataset.js";
+import { isFolderBuilder } from "./read-folder.js";
 import { parseSplitString } from "./split-string.js";
+import { folderShard } from "./stream-folder.js";
 
 export function streamPlan(
   plan: LoadPlan,
@@ -32,7 +34,10 @@ export function streamPlan(
     Object.entries(plan.wanted).map(([name, files]) => [
       name,
       new IterableDataset(
-        files.map((file) => shardOf(plan, file, int64)),
+        // A folder builder's files are one shard: its rows join the media files with their metadata.
+        isFolderBuilder(plan.builder)
+          ? [folderShard(plan.builder, plan.source, files)]
+          : files.map((file) => shardOf(plan, file, int64)),
         plan.declared,
       ),
     ]),
