@@ -54,13 +54,21 @@ export function parquetShard(source: ByteSource, int64: Int64Mode): ShardReader 
     const metadata = await parquetMetadataAsync(file);
     const format = { ...DEFAULT_FORMAT, int64 };
     let start = 0;
-    for (const group of metadata.row_groups) {
+    for (const [index, group] of metadata.row_groups.entries()) {
       const end = start + Number(group.num_rows);
       if (end > skip) {
         const range = rowGroupRange(group);
         const bytes = new Uint8Array(await file.slice(range.start, range.end));
+        let batches: RecordBatch[];
+        try {
+          batches = await decodeParquet(rowGroupFile(metadata, group, bytes));
+        } catch (error) {
+          throw new DataFileRowError(name, start, `row group ${index} does not decode (${String(error)})`, {
+            cause: error,
+          });
+        }
         let row = start;
-        for (const batch of await decodeParquet(rowGroupFile(metadata, group, bytes))) {
+        for (const batch of batches) {
           yield* rowChunks(batch, skip - row, format);
           row += batch.numRows;
         }

@@ -9,6 +9,7 @@
 import type { ColumnChunk, FileMetaData, RowGroup } from "hyparquet";
 import { ByteWriter } from "hyparquet-writer/src/bytewriter.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
+import { InvalidArgumentError } from "../../core/errors.js";
 
 const MAGIC = new TextEncoder().encode("PAR1");
 
@@ -18,7 +19,10 @@ export function rowGroupRange(group: RowGroup): { start: number; end: number } {
   let end = 0;
   for (const column of group.columns) {
     const meta = column.meta_data;
-    if (!meta) throw new Error("a column chunk without metadata (an encrypted file?) cannot be streamed");
+    if (!meta)
+      throw new InvalidArgumentError(
+        "A parquet column chunk has no metadata (an encrypted file?); it cannot be streamed, load it instead.",
+      );
     const first = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
     start = Math.min(start, first);
     end = Math.max(end, first + Number(meta.total_compressed_size));
