@@ -9,6 +9,7 @@ import { FaultServer } from "../../../test/support/fault-server.js";
 import { useSampleHub } from "../../../test/support/sample-hub.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
 import { Dataset } from "../dataset.js";
+import { DataFileRowError } from "../errors.js";
 import { loadDataset } from "../load/load-dataset.js";
 import type { IterableDataset, Row } from "./iterable-dataset.js";
 import type { IterableDatasetDict } from "./iterable-dataset-dict.js";
@@ -184,6 +185,12 @@ describe("streaming from where files live", () => {
     for await (const chunk of parquetShard({ path }, "number").chunks?.(0) ?? []) chunks.push(chunk);
     expect(chunks.every((chunk) => chunk.length > 0 && chunk.length <= 1000)).toBe(true);
     expect(chunks.flat()).toEqual(loaded);
+    // A row group whose bytes are garbled is an error naming the file and the row group.
+    const garbled = readFileSync(path);
+    garbled.fill(0x5a, 8, 2000);
+    const broken = join(folder, "broken.parquet");
+    writeFileSync(broken, garbled);
+    await expect(collect(parquetShard({ path: broken }, "number").rows(0))).rejects.toThrow(DataFileRowError);
   });
 
   it("streams JSON documents whole and Arrow stream files batch by batch, as they load", async () => {
