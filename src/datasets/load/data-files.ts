@@ -247,3 +247,20 @@ function prefixSpec(spec: DataFilesSpec, prefix: string): DataFilesSpec {
     ]),
   );
 }
+
+/** The builder a data file's extensions name, if any (`train.jsonl.gz` is json). */
+export function builderOf(file: string): string | undefined {
+  const suffixes = (file.split("/").pop() as string)
+    .toLowerCase()
+    .split(".")
+    .slice(1)
+    .map((part) => `.${part}`);
+  return suffixes
+    .map((suffix) => EXTENSION_BUILDERS[suffix]?.builder)
+    .find((builder) => builder !== undefined);
+}
+
+/** A folder builder's metadata file (`metadata.csv`, `.jsonl`, `.parquet`). */
+export function isMetadataFor(builder: string, file: string): boolean {
+  return builder.endsWith("folder") && METADATA_FILES.has(file.split("/").pop() as string);
+}

@@ -31,10 +31,12 @@ import { resolveDataFiles as resolveReaderFiles } from "../readers/resolve-files
 import { castDataset } from "../transforms/cast.js";
 import { concatenateDatasets } from "../transforms/concatenate.js";
 import {
+  builderOf,
   configSplitFiles,
   type DataFilesSpec,
   EXTENSION_BUILDERS,
   inferBuilder,
+  isMetadataFor,
   METADATA_FILES,
   normaliseDataFiles,
   type SplitFiles,
@@ -125,7 +127,7 @@ export async function loadDataset(
     const plan = await planLoad(bare, options, cacheDir);
     if ("offline" in plan)
       throw new OfflineModeError(`${path} cannot be streamed offline; load it without streaming.`);
-    return streamPlan(plan, options.split, options.int64 ?? "number");
+    return streamPlan(plan, options.split, options.int64 ?? "number", cacheDir);
   }
   const splits = await prepareSplits(bare, options, cacheDir);
   return options.split === undefined ? new DatasetDict(splits) : selectSplit(splits, options.split);
@@ -324,10 +326,6 @@ function isZip(file: string): boolean {
   return file.toLowerCase().endsWith(".zip");
 }
 
-function isMetadataFor(builder: string, file: string): boolean {
-  return builder.endsWith("folder") && METADATA_FILES.has(file.split("/").pop() as string);
-}
-
 /**
  * The builder of data files that are zip archives, from the files inside them (Python looks inside the
  * archives too when `.zip` is the top extension): the archives are fetched and unpacked once, into the
@@ -344,17 +342,6 @@ async function inferFromArchives(
   const inner: string[] = [];
   for (const archive of archives) inner.push(...(await zipContents(local.get(archive) as string, cacheDir)));
   return inferBuilder(inner);
-}
-
-function builderOf(file: string): string | undefined {
-  const suffixes = (file.split("/").pop() as string)
-    .toLowerCase()
-    .split(".")
-    .slice(1)
-    .map((part) => `.${part}`);
-  return suffixes
-    .map((suffix) => EXTENSION_BUILDERS[suffix]?.builder)
-    .find((builder) => builder !== undefined);
 }
 
 /** Patterns taken relative to `dataDir`. */
