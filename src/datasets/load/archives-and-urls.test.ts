@@ -5,12 +5,13 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { VEGA_DATA } from "../../../scripts/sample-repos.js";
 import { writeTar } from "../../../test/support/archives.js";
 import { useFaultServer } from "../../../test/support/fault-server.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
-import type { Dataset } from "../dataset.js";
+import { Dataset } from "../dataset.js";
 import type { DatasetDict } from "../dataset-dict.js";
 import { Image, Value } from "../features/feature-types.js";
 import type { IterableDataset } from "../iterable/iterable-dataset.js";
@@ -86,6 +87,32 @@ describe("zip archives and URLs", () => {
       streamed.push(row);
     expect(streamed).toHaveLength(1461);
     expect(streamed[0]).toEqual(dict.get("train").toList()[0]);
+  });
+
+  it("streams a gzipped parquet file from a copy decompressed once into the cache", async () => {
+    const folder = temp();
+    const parquet = join(folder, "plain.parquet");
+    await Dataset.fromList(Array.from({ length: 40 }, (_, i) => ({ i, name: `row ${i}` }))).toParquet(
+      parquet,
+      {
+        rowGroupSize: 16,
+      },
+    );
+    writeFileSync(join(folder, "train.parquet.gz"), gzipSync(readFileSync(parquet)));
+    const options = {
+      dataFiles: { train: join(folder, "train.parquet.gz") },
+      cacheDir: temp(),
+      split: "train",
+    };
+    const loaded = (await loadDataset("parquet", options)) as Dataset;
+    const streamed: Array<Record<string, unknown>> = [];
+    for await (const row of (await loadDataset("parquet", {
+      ...options,
+      streaming: true,
+    })) as IterableDataset)
+      streamed.push(row);
+    expect(streamed).toEqual(loaded.toList());
+    expect(streamed).toHaveLength(40);
   });
 
   it("downloads URLs given as data files once, into the cache's downloads folder", async () => {

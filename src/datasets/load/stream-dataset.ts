@@ -2,8 +2,8 @@
  * `loadDataset(path, {streaming: true})`: the same plan as a load (config, split files, builder), but
  * each data file becomes a shard streamed from where it lives: parquet by ranged reads, row group by row
  * group; JSON Lines and text line by line; JSON documents read whole; Arrow stream files batch by
- * batch; media folders file by file (`stream-folder.ts`); zip archives member by member, from a copy
- * unpacked once into the cache. A split string may name a split or join splits (`a+b`), never
+ * batch; media folders file by file (`stream-folder.ts`); zip archives member by member, and
+ * compressed parquet or Arrow files, from copies unpacked once into the cache. A split string may name a split or join splits (`a+b`), never
  * slice one, as in Python.
  */
 
@@ -23,7 +23,7 @@ import {
   webDatasetShard,
 } from "../iterable/stream-shards.js";
 import { builderOf, isMetadataFor } from "./data-files.js";
-import { zipContents } from "./extract-files.js";
+import { readablePaths } from "./extract-files.js";
 import type { LoadPlan } from "./load-dataset.js";
 import { isFolderBuilder } from "./read-folder.js";
 import { parseSplitString } from "./split-string.js";
@@ -43,7 +43,9 @@ export function streamPlan(
         isFolderBuilder(plan.builder)
           ? [folderShard(plan.builder, plan.source, refuseZips(files))]
           : files.map((file) =>
-              isZip(file) ? zipShard(plan, file, int64, cacheDir) : shardOf(plan, file, int64),
+              needsUnpacking(file, plan.builder)
+                ? unpackedShard(plan, file, int64, cacheDir)
+                : shardOf(plan, file, int64),
             ),
         plan.declared,
       ),
@@ -80,26 +82,33 @@ function refuseZips(files: readonly string[]): readonly string[] {
 }
 
 /**
- * A zip archive's members of the builder's kind, one after another. A zip's directory sits at its end,
- * so the archive is fetched whole, once, and unpacked into the datasets cache (where a load unpacks it
- * too); its members then stream from there. Python reads the members by ranged requests instead.
+ * Files that cannot be read where they live, streamed from local copies made once in the datasets cache
+ * (where a load makes them too): a zip archive's members of the builder's kind (a zip's directory sits
+ * at its end), or a compressed parquet or Arrow file decompressed (both formats need their whole bytes
+ * at hand). Python reads zip members by ranged requests instead.
  */
-function zipShard(plan: LoadPlan, file: string, int64: Int64Mode, cacheDir: string): ShardReader {
+function unpackedShard(plan: LoadPlan, file: string, int64: Int64Mode, cacheDir: string): ShardReader {
   return {
     name: file,
     async *rows(skip: number) {
       const local = (await plan.source.fetch([file])).get(file) as string;
-      const members = (await zipContents(local, cacheDir)).filter(
-        (member) => builderOf(member) === plan.builder || isMetadataFor(plan.builder, member),
+      const paths = (await readablePaths([local], cacheDir)).filter(
+        (path) => path === local || builderOf(path) === plan.builder || isMetadataFor(plan.builder, path),
       );
       let row = 0;
-      for (const member of members) {
-        for await (const value of shardOf(plan, member, int64, { path: member }).rows(0)) {
+      for (const path of paths) {
+        for await (const value of shardOf(plan, path, int64, { path }).rows(0)) {
           if (row++ >= skip) yield value;
         }
       }
     },
   };
+}
+
+/** Zip archives, and parquet or Arrow files that are compressed, stream from unpacked local copies. */
+function needsUnpacking(file: string, builder: string): boolean {
+  const format = formatFromName(file);
+  return format === "zip" || (isCompression(format) && (builder === "parquet" || builder === "arrow"));
 }
 
 function shardOf(
@@ -121,10 +130,6 @@ function shardOf(
   const compression = isCompression(format) ? format : undefined;
   switch (plan.builder) {
     case "parquet":
-      if (compression)
-        throw new InvalidArgumentError(
-          `${file}: a compressed parquet file streams only once decompressed; load it without streaming.`,
-        );
       return parquetShard(source, int64);
     case "json": {
       const field = plan.builderOptions.field as string | undefined;
@@ -134,10 +139,6 @@ function shardOf(
       return linesShard(source, "json", compression);
     }
     case "arrow":
-      if (compression)
-        throw new InvalidArgumentError(
-          `${file}: a compressed Arrow file streams only once decompressed; load it without streaming.`,
-        );
       return arrowShard(source, int64);
     case "text":
       return linesShard(source, "text", compression);
