@@ -3,8 +3,8 @@
  * each data file becomes a shard streamed from where it lives: parquet by ranged reads, row group by row
  * group; JSON Lines and text line by line; JSON documents read whole; Arrow stream files batch by
  * batch; media folders file by file (`stream-folder.ts`); zip archives member by member, and
- * compressed parquet or Arrow files, from copies unpacked once into the cache. A split string may name a split or join splits (`a+b`), never
- * slice one, as in Python.
+ * compressed parquet or Arrow files, from copies unpacked once into the cache. A split string may name
+ * a split or join splits (`a+b`), never slice one, as in Python.
  */
 
 import { formatFromName, isCompression } from "../../core/archive/formats.js";
@@ -22,7 +22,7 @@ import {
   parquetShard,
   webDatasetShard,
 } from "../iterable/stream-shards.js";
-import { builderOf, isMetadataFor } from "./data-files.js";
+import { builderOf } from "./data-files.js";
 import { readablePaths } from "./extract-files.js";
 import type { LoadPlan } from "./load-dataset.js";
 import { isFolderBuilder } from "./read-folder.js";
@@ -67,13 +67,9 @@ export function streamPlan(
       );
 }
 
-function isZip(file: string): boolean {
-  return file.toLowerCase().endsWith(".zip");
-}
-
 /** A media folder's files, which stream only when they are not in zip archives. */
 function refuseZips(files: readonly string[]): readonly string[] {
-  const zip = files.find(isZip);
+  const zip = files.find((file) => formatFromName(file) === "zip");
   if (zip)
     throw new InvalidArgumentError(
       `${zip}: media folders in zip archives do not stream yet; load the dataset without streaming.`,
@@ -93,7 +89,7 @@ function unpackedShard(plan: LoadPlan, file: string, int64: Int64Mode, cacheDir:
     async *rows(skip: number) {
       const local = (await plan.source.fetch([file])).get(file) as string;
       const paths = (await readablePaths([local], cacheDir)).filter(
-        (path) => path === local || builderOf(path) === plan.builder || isMetadataFor(plan.builder, path),
+        (path) => path === local || builderOf(path) === plan.builder,
       );
       let row = 0;
       for (const path of paths) {
