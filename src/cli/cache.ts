@@ -22,7 +22,7 @@ import {
 } from "../hub/index.js";
 import { cacheDirOption, jsonOption } from "./options.js";
 import { count, printJson, printTable, shortDate } from "./output.js";
-import { formatBytes, progressBars } from "./progress-bars.js";
+import { formatBytes, withProgressBars } from "./progress-bars.js";
 
 interface DeleteOptions {
   cacheDir?: string;
@@ -197,9 +197,8 @@ export function registerCache(program: Command): void {
     .option("-q, --quiet", "no progress bar")
     .addOption(jsonOption())
     .action(async (options: { cacheDir?: string; quiet?: boolean; json?: boolean }) => {
-      const progress = progressBars({ quiet: options.quiet || options.json });
-      const result = await verifyCache(options.cacheDir, { onProgress: progress.onProgress }).finally(
-        progress.stop,
+      const result = await withProgressBars(options, (onProgress) =>
+        verifyCache(options.cacheDir, { onProgress }),
       );
       if (options.json) printJson(result);
       else {

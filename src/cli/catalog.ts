@@ -10,7 +10,7 @@ import { Catalog, readCatalogConfig, searchLine, writeCatalogConfig } from "../c
 import { type OnProgress, readEnv } from "../core/index.js";
 import { jsonOption } from "./options.js";
 import { printJson, printTable, report } from "./output.js";
-import { progressBars } from "./progress-bars.js";
+import { withProgressBars } from "./progress-bars.js";
 
 interface CatalogCommandOptions {
   catalogDir?: string;
@@ -120,20 +120,18 @@ export function registerCatalog(program: Command): void {
       .addHelpText("after", `\nExamples:\n  wharf catalog ${name} com.lecun.mnist`)
       .action(async (id: string, _options, command: Command) => {
         const options = common(command);
-        const progress = progressBars({ quiet: options.quiet });
-        try {
-          const opened = await open(options, progress.onProgress);
-          if (name === "prepare") {
-            const prepared = await opened.prepare(id);
-            progress.stop();
-            return printJson(prepared);
-          }
-          const result = await opened.download(id);
-          progress.stop();
-          report(result, options.json, () => `${result.folder}\n`);
-        } finally {
-          progress.stop();
+        // Only --quiet turns these bars off: prepare prints its JSON either way.
+        const bars = { quiet: options.quiet };
+        if (name === "prepare") {
+          const prepared = await withProgressBars(bars, async (onProgress) =>
+            (await open(options, onProgress)).prepare(id),
+          );
+          return printJson(prepared);
         }
+        const result = await withProgressBars(bars, async (onProgress) =>
+          (await open(options, onProgress)).download(id),
+        );
+        report(result, options.json, () => `${result.folder}\n`);
       });
   }
 

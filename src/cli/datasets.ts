@@ -21,7 +21,7 @@ import {
 } from "../datasets/index.js";
 import { jsonOption } from "./options.js";
 import { printJson, printTable } from "./output.js";
-import { progressBars } from "./progress-bars.js";
+import { withProgressBars } from "./progress-bars.js";
 
 interface LoadOptions {
   name?: string;
@@ -64,16 +64,9 @@ async function loadWithProgress(
   path: string,
   options: LoadOptions & { split?: string },
 ): Promise<Dataset | DatasetDict> {
-  const progress = progressBars({ quiet: options.quiet || options.json });
-  try {
-    return await loadDataset(path, {
-      ...loadOptions(options),
-      split: options.split,
-      onProgress: progress.onProgress,
-    });
-  } finally {
-    progress.stop();
-  }
+  return withProgressBars(options, (onProgress) =>
+    loadDataset(path, { ...loadOptions(options), split: options.split, onProgress }),
+  );
 }
 
 /** A feature as a short type for people: `string`, `int64`, `list<float32>`, `struct{a, b}`, `Image`. */

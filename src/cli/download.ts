@@ -12,8 +12,8 @@ import {
   snapshotDownload,
 } from "../hub/index.js";
 import { cacheDirOption, jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
-import { printJson, printTable } from "./output.js";
-import { formatBytes, progressBars } from "./progress-bars.js";
+import { printJson, printTable, report } from "./output.js";
+import { formatBytes, withProgressBars } from "./progress-bars.js";
 
 interface DownloadOptions {
   type: RepoType;
@@ -101,27 +101,17 @@ export function registerDownload(program: Command): void {
               });
         return printPlan(plan, options.json);
       }
-      const progress = progressBars({ quiet: options.quiet || options.json });
-      try {
-        const path =
-          files.length === 1
-            ? await hfHubDownload({
-                ...common,
-                filename: files[0] as string,
-                onProgress: progress.onProgress,
-              })
-            : await snapshotDownload({
-                ...common,
-                allowPatterns: files.length > 0 ? files : options.include,
-                ignorePatterns: options.exclude,
-                maxWorkers: Number(options.maxWorkers),
-                onProgress: progress.onProgress,
-              });
-        progress.stop();
-        if (options.json) printJson({ path });
-        else process.stdout.write(`${path}\n`);
-      } finally {
-        progress.stop();
-      }
+      const path = await withProgressBars(options, (onProgress) =>
+        files.length === 1
+          ? hfHubDownload({ ...common, filename: files[0] as string, onProgress })
+          : snapshotDownload({
+              ...common,
+              allowPatterns: files.length > 0 ? files : options.include,
+              ignorePatterns: options.exclude,
+              maxWorkers: Number(options.maxWorkers),
+              onProgress,
+            }),
+      );
+      report({ path }, options.json, () => `${path}\n`);
     });
 }

@@ -12,7 +12,7 @@ const EXAMPLES: Record<string, readonly string[]> = {
   "cache scan": ["wharf cache scan", "wharf cache scan --revisions --json"],
   "cache verify": ["wharf cache verify", "wharf cache verify --cache-dir /data/hf/hub"],
   "catalog info": ["wharf catalog info com.lecun.mnist", "wharf catalog info com.lecun.mnist --json"],
-  "catalog check": ["wharf catalog check", "wharf catalog check wharf > report.json"],
+  "catalog check": ["wharf catalog check", "wharf catalog check wharf --json > report.json"],
   "catalog orphans": ["wharf catalog orphans"],
   "catalog datafolders list": ["wharf catalog datafolders list --json"],
   "catalog datafolders set": ["wharf catalog datafolders set corpora /data/corpora"],

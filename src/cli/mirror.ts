@@ -26,7 +26,7 @@ import {
 } from "../mirror/index.js";
 import { jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
 import { printJson, printTable, report } from "./output.js";
-import { formatBytes, progressBars } from "./progress-bars.js";
+import { formatBytes, withProgressBars } from "./progress-bars.js";
 import {
   addStoreOptions,
   endpointUrlOption,
@@ -73,16 +73,13 @@ async function withProgress<T>(
   options: TransferCommandOptions,
   run: (transfer: TransferOptions) => Promise<T>,
 ): Promise<T> {
-  const progress = progressBars({ quiet: options.quiet || options.json });
-  try {
-    return await run({
+  return withProgressBars(options, (onProgress) =>
+    run({
       repos: options.ids.length > 0 ? options.ids.map((id) => parseRepoId(id, options.type)) : undefined,
       force: options.force,
-      onProgress: progress.onProgress,
-    });
-  } finally {
-    progress.stop();
-  }
+      onProgress,
+    }),
+  );
 }
 
 /** Prints what each transfer did; diverged refs make the command fail, once everything else is done. */
@@ -142,13 +139,14 @@ export function registerMirror(program: Command): void {
         },
       ) => {
         const id = parseRepoId(options.repo, options.type);
-        const progress = progressBars({ quiet: options.quiet || options.json });
-        const result = await importFolder(openStore(options), folder, id, {
-          branch: options.revision,
-          title: options.message,
-          private: options.private,
-          onProgress: progress.onProgress,
-        }).finally(progress.stop);
+        const result = await withProgressBars(options, (onProgress) =>
+          importFolder(openStore(options), folder, id, {
+            branch: options.revision,
+            title: options.message,
+            private: options.private,
+            onProgress,
+          }),
+        );
         const files = Object.keys(result.commit.files).length;
         if (options.json) {
           const { createdRepo, newBlobs, storedBytes } = result;
@@ -225,9 +223,8 @@ export function registerMirror(program: Command): void {
     .action(async (idText: string, options: PullCommandOptions) => {
       const repoType = repoTypeOf(options);
       parseRepoId(idText, repoType);
-      const progress = progressBars({ quiet: options.quiet || options.json });
-      try {
-        const result = await pullRepo(openStore(options), {
+      const result = await withProgressBars(options, (onProgress) =>
+        pullRepo(openStore(options), {
           repoId: idText,
           repoType,
           revision: options.revision,
@@ -237,28 +234,26 @@ export function registerMirror(program: Command): void {
           endpoint: options.from,
           token: options.token,
           maxWorkers: Number(options.maxWorkers),
-          onProgress: progress.onProgress,
-        });
-        progress.stop();
-        const summary = {
-          repo: idText,
-          type: repoType,
-          commit: result.commit.id,
-          ref: result.ref ?? null,
-          files: Object.keys(result.commit.files).length,
-          downloadedFiles: result.downloadedFiles,
-          downloadedBytes: result.downloadedBytes,
-          createdRepo: result.createdRepo,
-        };
-        if (options.json) printJson(summary);
-        else
-          process.stdout.write(
-            `pulled ${repoType} ${idText} at ${result.commit.id}${result.ref ? ` (${result.ref})` : ""}: ` +
-              `${summary.files} files, ${result.downloadedFiles} downloaded (${formatBytes(result.downloadedBytes)})\n`,
-          );
-      } finally {
-        progress.stop();
-      }
+          onProgress,
+        }),
+      );
+      const summary = {
+        repo: idText,
+        type: repoType,
+        commit: result.commit.id,
+        ref: result.ref ?? null,
+        files: Object.keys(result.commit.files).length,
+        downloadedFiles: result.downloadedFiles,
+        downloadedBytes: result.downloadedBytes,
+        createdRepo: result.createdRepo,
+      };
+      report(
+        summary,
+        options.json,
+        () =>
+          `pulled ${repoType} ${idText} at ${result.commit.id}${result.ref ? ` (${result.ref})` : ""}: ` +
+          `${summary.files} files, ${result.downloadedFiles} downloaded (${formatBytes(result.downloadedBytes)})\n`,
+      );
     });
 
   repo
@@ -296,15 +291,18 @@ export function registerMirror(program: Command): void {
             `Sharing needs a bucket: pass --to s3://bucket/prefix (got ${JSON.stringify(target)}).`,
           );
         const bucket = new S3ObjectStore(s3Settings(target, { endpoint: options.endpointUrl }));
-        const progress = progressBars({ quiet: options.quiet || options.json });
-        const result = await shareDataset(openStore(options), parseRepoId(idText, "dataset"), bucket, {
-          config: options.config,
-          revision: options.revision,
-          onProgress: progress.onProgress,
-        }).finally(progress.stop);
-        if (options.json) return printJson(result);
-        process.stdout.write(
-          `shared ${idText} as ${result.key}: ${result.files} files under ${result.prefix}, ` +
+        const result = await withProgressBars(options, (onProgress) =>
+          shareDataset(openStore(options), parseRepoId(idText, "dataset"), bucket, {
+            config: options.config,
+            revision: options.revision,
+            onProgress,
+          }),
+        );
+        report(
+          result,
+          options.json,
+          () =>
+            `shared ${idText} as ${result.key}: ${result.files} files under ${result.prefix}, ` +
             `${result.entry.s3_zip_key} (${formatBytes(result.entry.size ?? 0)}, sha256 ${result.entry.sha256})\n`,
         );
       },
@@ -347,18 +345,18 @@ export function registerMirror(program: Command): void {
           json?: boolean;
         },
       ) => {
-        const progress = progressBars({ quiet: options.quiet || options.json });
-        const copy = await getSharedDataset(id, {
-          config: options.config,
-          revision: options.revision,
-          bucket: options.from,
-          anonymous: options.anonymous,
-          localStore: options.localStore,
-          endpoint: options.endpointUrl,
-          onProgress: progress.onProgress,
-        }).finally(progress.stop);
-        if (options.json) return printJson(copy);
-        process.stdout.write(`${copy.folder}\n`);
+        const copy = await withProgressBars(options, (onProgress) =>
+          getSharedDataset(id, {
+            config: options.config,
+            revision: options.revision,
+            bucket: options.from,
+            anonymous: options.anonymous,
+            localStore: options.localStore,
+            endpoint: options.endpointUrl,
+            onProgress,
+          }),
+        );
+        report(copy, options.json, () => `${copy.folder}\n`);
       },
     );
 

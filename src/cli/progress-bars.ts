@@ -9,7 +9,7 @@ import cliProgress from "cli-progress";
 import { readEnv } from "../core/env.js";
 import type { OnProgress, ProgressEvent } from "../core/progress.js";
 
-export interface ProgressDisplay {
+interface ProgressDisplay {
   onProgress: OnProgress | undefined;
   stop(): void;
 }
@@ -32,13 +32,13 @@ function formatSeconds(seconds: number): string {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
-export function progressEnabled(quiet: boolean | undefined): boolean {
+function progressEnabled(quiet: boolean | undefined): boolean {
   const setting = readEnv().disableProgressBars;
   if (quiet || setting === true) return false;
   return setting === false || process.stderr.isTTY === true;
 }
 
-export function progressBars(options: { quiet?: boolean } = {}): ProgressDisplay {
+function progressBars(options: { quiet?: boolean } = {}): ProgressDisplay {
   if (!progressEnabled(options.quiet)) return { onProgress: undefined, stop: () => {} };
   const multi = new cliProgress.MultiBar({
     stream: process.stderr,
@@ -85,4 +85,21 @@ export function progressBars(options: { quiet?: boolean } = {}): ProgressDisplay
     stopped = true;
   };
   return { onProgress, stop };
+}
+
+/**
+ * Runs a long operation with progress bars, handing it their `onProgress`; the bars are off with
+ * `--quiet` or `--json` (JSON on stdout wants nothing drawn beside it) and are gone once it settles, so
+ * what the command prints next stands alone.
+ */
+export async function withProgressBars<T>(
+  options: { quiet?: boolean; json?: boolean },
+  run: (onProgress: OnProgress | undefined) => Promise<T>,
+): Promise<T> {
+  const progress = progressBars({ quiet: options.quiet || options.json });
+  try {
+    return await run(progress.onProgress);
+  } finally {
+    progress.stop();
+  }
 }

@@ -55,8 +55,9 @@ async function open(id: string, options: Opened, pullRequest: boolean): Promise<
     description: options.description,
     pullRequest,
   });
-  if (options.json) return printJson(created);
-  process.stdout.write(pullRequest ? `#${created.num} ${created.gitReference}\n` : `#${created.num}\n`);
+  report(created, options.json, () =>
+    pullRequest ? `#${created.num} ${created.gitReference}\n` : `#${created.num}\n`,
+  );
 }
 
 export function registerCommunity(repo: Command): void {

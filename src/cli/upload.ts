@@ -10,8 +10,8 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "../core/index.js";
 import { parseRepoId, type RepoType, uploadFile, uploadFolder } from "../hub/index.js";
 import { jsonOption, repoTypeOf, repoTypeOption, typeOption } from "./options.js";
-import { printJson } from "./output.js";
-import { progressBars } from "./progress-bars.js";
+import { report } from "./output.js";
+import { withProgressBars } from "./progress-bars.js";
 
 interface UploadOptions {
   type: RepoType;
@@ -55,19 +55,18 @@ export function registerUpload(program: Command): void {
       parseRepoId(repo, repoType);
       const info = await stat(local).catch(() => undefined);
       if (!info) throw new InvalidArgumentError(`${local} does not exist: name a file or folder to upload.`);
-      const progress = progressBars({ quiet: options.quiet || options.json });
       const common = {
-        onProgress: progress.onProgress,
         repoId: repo,
         repoType,
         revision: options.revision,
         commitDescription: options.commitDescription,
         ...(options.token !== undefined && { token: options.token }),
       };
-      const upload = () =>
+      const result = await withProgressBars(options, (onProgress) =>
         info.isDirectory()
           ? uploadFolder({
               ...common,
+              onProgress,
               folderPath: local,
               pathInRepo,
               allowPatterns: options.include,
@@ -77,12 +76,12 @@ export function registerUpload(program: Command): void {
             })
           : uploadFile({
               ...common,
+              onProgress,
               file: local,
               pathInRepo: pathInRepo ?? basename(local),
               commitMessage: options.commitMessage,
-            });
-      const result = await upload().finally(() => progress.stop());
-      if (options.json) printJson(result);
-      else process.stdout.write(`${result.commitUrl}\n`);
+            }),
+      );
+      report(result, options.json, () => `${result.commitUrl}\n`);
     });
 }
