@@ -102,3 +102,18 @@ it("shows a collection, a Space's runtime, and creates a webhook", async () => {
     },
   ]);
 });
+
+it("says what it deleted, as a line or as JSON", async () => {
+  fixture()
+    .on("DELETE /api/collections/alice/picks-65", { json: {} })
+    .on("DELETE /api/settings/webhooks/w1", { json: {} });
+  expect((await wharf("collections", "delete", "alice/picks-65")).stdout).toBe("deleted alice/picks-65\n");
+  expect(JSON.parse((await wharf("webhooks", "delete", "w1", "--json")).stdout)).toEqual({
+    id: "w1",
+    deleted: true,
+  });
+  expect(fixture().requests.map(({ method, path }) => `${method} ${path}`)).toEqual([
+    "DELETE /api/collections/alice/picks-65",
+    "DELETE /api/settings/webhooks/w1",
+  ]);
+});

@@ -146,7 +146,10 @@ export function registerHubExtras(program: Command): void {
     );
   common(
     collections.command("delete").description("delete a collection").argument("<slug>", "the collection"),
-  ).action(async (slug: string, options: Common) => deleteCollection({ ...call(options), slug }));
+  ).action(async (slug: string, options: Common) => {
+    await deleteCollection({ ...call(options), slug });
+    report({ slug, deleted: true }, options.json, () => `deleted ${slug}\n`);
+  });
 
   const spaces = program
     .command("spaces")
@@ -246,5 +249,8 @@ export function registerHubExtras(program: Command): void {
   }
   common(
     webhooks.command("delete").description("delete a webhook").argument("<id>", "the webhook's id"),
-  ).action(async (id: string, options: Common) => deleteWebhook({ ...call(options), webhookId: id }));
+  ).action(async (id: string, options: Common) => {
+    await deleteWebhook({ ...call(options), webhookId: id });
+    report({ id, deleted: true }, options.json, () => `deleted webhook ${id}\n`);
+  });
 }
