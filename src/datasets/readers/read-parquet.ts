@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { type RecordBatch, RecordBatchReader, type Schema } from "apache-arrow";
 import { parquetMetadata } from "hyparquet";
+import { emptyBatch } from "../arrow/arrow-table.js";
 import { DataFileRowError } from "../errors.js";
 import { narrowLargeTypes } from "./narrow-large-types.js";
 
@@ -24,14 +25,17 @@ export async function decodeParquet(
   bytes: Uint8Array,
   options: { rowGroups?: number[]; columns?: readonly string[] } = {},
 ): Promise<RecordBatch[]> {
-  // Loaded on first use: the module compiles its WebAssembly on import (see to-parquet.ts).
+  // Loaded on first use: the module compiles its WebAssembly on import (see writers/encode-parquet.js).
   const { readParquet } = await import("parquet-wasm/node");
   const table = readParquet(bytes, {
     rowGroups: options.rowGroups,
     batchSize: PARQUET_BATCH_ROWS,
     columns: options.columns ? [...options.columns] : undefined,
   });
-  return [...RecordBatchReader.from(table.intoIPCStream())].map(narrowLargeTypes);
+  const reader = RecordBatchReader.from(table.intoIPCStream());
+  const batches = [...reader];
+  // No rows still has a schema, which an empty batch carries.
+  return (batches.length > 0 ? batches : [emptyBatch(reader.schema)]).map(narrowLargeTypes);
 }
 
 export async function* readParquetBatches(
@@ -48,6 +52,10 @@ export async function* readParquetBatches(
     throw new DataFileRowError(file, 0, "it is not a parquet file (its footer does not read)", {
       cause: error,
     });
+  }
+  if (rowGroups === 0) {
+    for (const batch of await decodeParquet(view, { rowGroups: [], columns: options.columns }))
+      yield { schema: batch.schema, batch };
   }
   for (let group = 0; group < rowGroups; group++) {
     let batches: RecordBatch[];
