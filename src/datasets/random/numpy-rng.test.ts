@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { epochSeed, numpyPermutation } from "./numpy-rng.js";
+import { epochSeed, numpyPermutation, Pcg64 } from "./numpy-rng.js";
 
 interface PermutationCase {
   seed: number;
@@ -57,5 +57,31 @@ print(json.dumps(out))`;
       expect([...numpyPermutation(ours, 8)]).toEqual(permutation);
     }
     expect(epochSeed(42, 0)).toBe(42);
+  });
+});
+
+describe("Pcg64", () => {
+  it("continues numpy's stream after permutations drawn in blocks, buffered halves and all", () => {
+    // Permutations that end on a low half and on a high half of an output, draws of every kind between.
+    const script = `
+import json, numpy as np
+g = np.random.default_rng(2024)
+out = {"a": g.permutation(5001).tolist()[:5], "b": g.permutation(7).tolist(), "c": g.permutation(4100).tolist()[-5:],
+       "odd": [g.permutation(n).tolist() for n in (9, 10, 11, 12)],
+       "d": g.integers(0, 1000, size=3).tolist(), "e": g.permutation(3).tolist(), "f": float(g.random())}
+print(json.dumps(out))`;
+    const expected = JSON.parse(execFileSync("python3", ["-c", script], { encoding: "utf8" }));
+    const rng = new Pcg64(2024);
+    const ours = {
+      a: [...rng.permutation(5001)].slice(0, 5),
+      b: [...rng.permutation(7)],
+      c: [...rng.permutation(4100)].slice(-5),
+      // The third of these ends on a low half; the fourth starts from the buffered high half.
+      odd: [9, 10, 11, 12].map((n) => [...rng.permutation(n)]),
+      d: [rng.bounded(999), rng.bounded(999), rng.bounded(999)],
+      e: [...rng.permutation(3)],
+      f: rng.random(),
+    };
+    expect(ours).toEqual(expected);
   });
 });
