@@ -9,14 +9,20 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { type AsyncRecordBatchStreamReader, type RecordBatch, RecordBatchReader } from "apache-arrow";
 import { parse } from "csv-parse";
-import { type AsyncBuffer, asyncBufferFromFile, asyncBufferFromUrl, parquetMetadataAsync } from "hyparquet";
+import { type AsyncBuffer, asyncBufferFromFile, asyncBufferFromUrl } from "hyparquet";
 import { decompressStream } from "../../core/archive/decompress.js";
 import type { Compression } from "../../core/archive/formats.js";
 import { InvalidArgumentError, NetworkError } from "../../core/errors.js";
 import type { Int64Mode } from "../arrow/read-values.js";
 import { DataFileRowError } from "../errors.js";
 import { type DatasetFormat, DEFAULT_FORMAT, rowsOf } from "../format.js";
-import { rowGroupFile, rowGroupRange } from "../readers/parquet-row-group.js";
+import {
+  readFooterAsync,
+  rowGroupRows,
+  rowGroupSpan,
+  rowGroupsFile,
+  rowGroupsOf,
+} from "../parquet/parquet-parts.js";
 import { parseJsonRows } from "../readers/read-json.js";
 import { decodeParquet } from "../readers/read-parquet.js";
 import { webDatasetExamples } from "../readers/read-webdataset.js";
@@ -35,7 +41,7 @@ export function nameOf(source: ByteSource): string {
 }
 
 /**
- * A parquet file streamed row group by row group: the footer read by hyparquet, then each row group's
+ * A parquet file streamed row group by row group: the footer read by ranged reads, then each row group's
  * bytes in one ranged read, made into a small parquet file of their own and decoded by parquet-wasm
  * (its zstd and page decoding run in WebAssembly, several times faster than decoding the pages in
  * JavaScript). Rows come out as a loaded dataset's do, under the same int64 policy.
@@ -51,17 +57,17 @@ export function parquetShard(source: ByteSource, int64: Int64Mode): ShardReader 
               asyncBufferFromUrl({ url: source.url, requestInit: { headers: source.headers } }),
             ),
           );
-    const metadata = await parquetMetadataAsync(file);
+    const footer = await readFooterAsync(file);
     const format = { ...DEFAULT_FORMAT, int64 };
     let start = 0;
-    for (const [index, group] of metadata.row_groups.entries()) {
-      const end = start + Number(group.num_rows);
+    for (const [index, group] of rowGroupsOf(footer).entries()) {
+      const end = start + rowGroupRows(group);
       if (end > skip) {
-        const range = rowGroupRange(group);
+        const range = rowGroupSpan(group);
         const bytes = new Uint8Array(await file.slice(range.start, range.end));
         let batches: RecordBatch[];
         try {
-          batches = await decodeParquet(rowGroupFile(metadata, group, bytes));
+          batches = await decodeParquet(rowGroupsFile(footer, index, 1, bytes));
         } catch (error) {
           throw new DataFileRowError(name, start, `row group ${index} does not decode (${String(error)})`, {
             cause: error,

@@ -1,40 +1,40 @@
 /**
- * Worker threads that encode parquet parts (encode-parquet.js), one per core, so that a large
- * `toParquet` uses every core as DuckDB and pyarrow do. Workers start on first use and stay while work
- * comes, so a second write does not pay their start (each compiles parquet-wasm and grows its memory);
- * they never keep the process alive, and they end after a few idle seconds, which gives their
- * WebAssembly memory back.
+ * Worker threads that encode and decode parquet (parquet-codec.js), one per core, so that a large
+ * `toParquet` or parquet load uses every core as DuckDB and pyarrow do. Workers start on first use and
+ * stay while work comes, so the next call does not pay their start (each compiles parquet-wasm and grows
+ * its memory); they never keep the process alive, and they end after a few idle seconds, which gives
+ * their WebAssembly memory back.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { WharfError } from "../../core/errors.js";
-import { ENCODER_WORKER } from "./encode-parquet.js";
+import { CODEC_WORKER, type CodecTask } from "./parquet-codec.js";
 
 const IDLE_MS = 5_000;
-const WORKER_FILE = new URL("./encode-parquet.js", import.meta.url);
+const WORKER_FILE = new URL("./parquet-codec.js", import.meta.url);
 
-/** parquet-wasm refused the rows, or an encoder worker died. */
-export class ParquetEncodeError extends WharfError {}
+/** parquet-wasm refused the bytes, or a codec worker died. */
+export class ParquetCodecError extends WharfError {}
 
 interface Task {
-  ipc: Uint8Array;
-  rowGroupSize: number;
+  task: CodecTask;
   resolve: (bytes: Uint8Array) => void;
   reject: (error: Error) => void;
 }
 
 type Reply = { bytes: Uint8Array } | { error: string };
 
-class EncoderPool {
+class CodecPool {
   readonly size = availableParallelism();
   private readonly idle: Worker[] = [];
   private readonly running = new Map<Worker, Task>();
   private readonly queue: Task[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
 
-  encode(ipc: Uint8Array, rowGroupSize: number): Promise<Uint8Array> {
+  /** Runs the task on a worker; the task's bytes move to the worker and are not usable here after. */
+  run(task: CodecTask): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ ipc, rowGroupSize, resolve, reject });
+      this.queue.push({ task, resolve, reject });
       this.pump();
     });
   }
@@ -45,12 +45,11 @@ class EncoderPool {
       if (this.queue.length === 0) break;
       const worker = this.idle.pop() ?? (this.running.size < this.size ? this.spawn() : undefined);
       if (!worker) break;
-      const task = this.queue.shift() as Task;
-      this.running.set(worker, task);
+      const next = this.queue.shift() as Task;
+      this.running.set(worker, next);
       worker.ref();
-      worker.postMessage({ ipc: task.ipc, rowGroupSize: task.rowGroupSize }, [
-        task.ipc.buffer as ArrayBuffer,
-      ]);
+      const bytes = next.task.kind === "encode" ? next.task.ipc : next.task.parquet;
+      worker.postMessage(next.task, [bytes.buffer as ArrayBuffer]);
     }
     if (this.running.size === 0 && this.idle.length > 0) {
       this.idleTimer = setTimeout(() => {
@@ -60,14 +59,14 @@ class EncoderPool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(WORKER_FILE, { workerData: ENCODER_WORKER });
+    const worker = new Worker(WORKER_FILE, { workerData: CODEC_WORKER });
     worker.on("message", (reply: Reply) => {
       const task = this.running.get(worker);
       this.running.delete(worker);
       worker.unref();
       this.idle.push(worker);
       if ("bytes" in reply) task?.resolve(reply.bytes);
-      else task?.reject(new ParquetEncodeError(`parquet-wasm could not encode the rows: ${reply.error}`));
+      else task?.reject(new ParquetCodecError(`parquet-wasm refused the bytes: ${reply.error}`));
       this.pump();
     });
     const fail = (error: Error) => {
@@ -75,7 +74,7 @@ class EncoderPool {
       this.running.delete(worker);
       const at = this.idle.indexOf(worker);
       if (at >= 0) this.idle.splice(at, 1);
-      task?.reject(new ParquetEncodeError(`A parquet encoder thread stopped: ${error.message}`));
+      task?.reject(new ParquetCodecError(`A parquet codec thread stopped: ${error.message}`));
       this.pump();
     };
     worker.on("error", fail);
@@ -86,10 +85,10 @@ class EncoderPool {
   }
 }
 
-let pool: EncoderPool | undefined;
+let pool: CodecPool | undefined;
 
-/** The process's encoder pool, started on first use. */
-export function encoderPool(): EncoderPool {
-  pool ??= new EncoderPool();
+/** The process's codec pool, started on first use. */
+export function codecPool(): CodecPool {
+  pool ??= new CodecPool();
   return pool;
 }

@@ -1,15 +1,27 @@
 // @ts-check
 /**
- * Arrow IPC stream bytes encoded as a parquet file by parquet-wasm, with the settings wharf writes:
- * snappy, as pyarrow writes by default, and column-chunk statistics without a page index, as pyarrow
- * writes by default. The same module runs in the calling thread and as a worker of the encoder pool
- * (parquet-encoder-pool.ts). It is plain JavaScript because a worker thread starts from a file that Node
- * runs as it is: this one is the same file under the TypeScript sources and in the built package.
+ * Every call wharf makes to parquet-wasm: Arrow IPC stream bytes encoded as a parquet file with the
+ * settings wharf writes (snappy, and column-chunk statistics without a page index, as pyarrow writes by
+ * default), and a parquet file decoded to Arrow IPC stream bytes. The same module runs in the calling
+ * thread and as a worker of the codec pool (codec-pool.ts). It is plain JavaScript because a worker
+ * thread starts from a file that Node runs as it is: this one is the same file under the TypeScript
+ * sources and in the built package.
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
-/** The `workerData` that starts this module as an encoder worker. */
-export const ENCODER_WORKER = "wharf:parquet-encoder";
+/** The `workerData` that starts this module as a codec worker. */
+export const CODEC_WORKER = "wharf:parquet-codec";
+
+/** Rows per record batch asked of parquet-wasm: large, so a row group comes back in few batches. */
+const DECODE_BATCH_ROWS = 1 << 17;
+
+/**
+ * Loaded on first use: the module compiles its WebAssembly on import, which costs every process that
+ * only opens datasets about 20 MB.
+ */
+function parquetWasm() {
+  return import("parquet-wasm/node");
+}
 
 /**
  * @param {Uint8Array} ipc an Arrow IPC stream
@@ -17,11 +29,8 @@ export const ENCODER_WORKER = "wharf:parquet-encoder";
  * @returns {Promise<Uint8Array>} the parquet file
  */
 export async function encodeParquet(ipc, rowGroupSize) {
-  // Loaded on first use: the module compiles its WebAssembly on import, which costs every process that
-  // only opens datasets about 20 MB.
-  const { Compression, EnabledStatistics, Table, WriterPropertiesBuilder, writeParquet } = await import(
-    "parquet-wasm/node"
-  );
+  const { Compression, EnabledStatistics, Table, WriterPropertiesBuilder, writeParquet } =
+    await parquetWasm();
   const properties = new WriterPropertiesBuilder()
     .setCompression(Compression.SNAPPY)
     .setStatisticsEnabled(EnabledStatistics.Chunk)
@@ -30,14 +39,44 @@ export async function encodeParquet(ipc, rowGroupSize) {
   return writeParquet(Table.fromIPCStream(ipc), properties);
 }
 
-if (!isMainThread && workerData === ENCODER_WORKER && parentPort) {
+/**
+ * @param {Uint8Array} parquet a parquet file
+ * @param {{ rowGroups?: number[], columns?: string[] }} [options] the row groups and columns to decode (all by default)
+ * @returns {Promise<Uint8Array>} an Arrow IPC stream
+ */
+export async function decodeParquetToIpc(parquet, options = {}) {
+  const { readParquet } = await parquetWasm();
+  const table = readParquet(parquet, {
+    rowGroups: options.rowGroups,
+    columns: options.columns,
+    batchSize: DECODE_BATCH_ROWS,
+  });
+  return table.intoIPCStream();
+}
+
+/**
+ * @typedef {{ kind: "encode", ipc: Uint8Array, rowGroupSize: number }
+ *   | { kind: "decode", parquet: Uint8Array, columns?: string[] }} CodecTask
+ */
+
+/**
+ * @param {CodecTask} task
+ * @returns {Promise<Uint8Array>}
+ */
+export function runCodecTask(task) {
+  return task.kind === "encode"
+    ? encodeParquet(task.ipc, task.rowGroupSize)
+    : decodeParquetToIpc(task.parquet, { columns: task.columns });
+}
+
+if (!isMainThread && workerData === CODEC_WORKER && parentPort) {
   const port = parentPort;
   port.on(
     "message",
-    /** @param {{ ipc: Uint8Array, rowGroupSize: number }} task */
-    async ({ ipc, rowGroupSize }) => {
+    /** @param {CodecTask} task */
+    async (task) => {
       try {
-        const bytes = await encodeParquet(ipc, rowGroupSize);
+        const bytes = await runCodecTask(task);
         // The bytes are parquet-wasm's own copy out of its memory, so their buffer can move, not be copied.
         port.postMessage({ bytes }, [/** @type {ArrayBuffer} */ (bytes.buffer)]);
       } catch (error) {

@@ -1,41 +1,74 @@
 /**
- * Parquet files to Arrow record batches: parquet-wasm decodes one row group at a time (so a big file is
- * never decoded all at once), apache-arrow takes the batches over through IPC. Large strings and binaries
- * come back as the plain types, as pyarrow reads them, so features match Python's.
+ * Parquet files to Arrow record batches, decoded by parquet-wasm. A file is cut into runs of whole row
+ * groups, each run a small parquet file of its own (parquet/parquet-parts.ts), and the runs are decoded
+ * on the codec pool's threads, a few at a time, so a big file uses every core and is never decoded all at
+ * once. apache-arrow takes the batches over through IPC. Large strings and binaries come back as the
+ * plain types, as pyarrow reads them, so features match Python's.
  */
 import { readFile } from "node:fs/promises";
 import { type RecordBatch, RecordBatchReader, type Schema } from "apache-arrow";
-import { parquetMetadata } from "hyparquet";
 import { emptyBatch } from "../arrow/arrow-table.js";
 import { DataFileRowError } from "../errors.js";
+import { codecPool } from "../parquet/codec-pool.js";
+import { decodeParquetToIpc } from "../parquet/parquet-codec.js";
+import {
+  readFooter,
+  rowGroupRows,
+  rowGroupSpan,
+  rowGroupsFile,
+  rowGroupsOf,
+} from "../parquet/parquet-parts.js";
+import type { ThriftStruct } from "../parquet/thrift-compact.js";
 import { narrowLargeTypes } from "./narrow-large-types.js";
 
-/** Rows per record batch asked of parquet-wasm: large, so a row group comes back in few batches. */
-const PARQUET_BATCH_ROWS = 1 << 17;
+/** Compressed bytes per run at most: bounds the memory a run's decoding takes. */
+const MAX_RUN_BYTES = 64 * 1024 * 1024;
 
 export interface ParquetReadOptions {
   columns?: readonly string[];
 }
 
-/**
- * Parquet bytes in memory decoded by parquet-wasm (the chosen row groups and columns, or all), as
- * apache-arrow batches with large strings narrowed.
- */
-export async function decodeParquet(
-  bytes: Uint8Array,
-  options: { rowGroups?: number[]; columns?: readonly string[] } = {},
-): Promise<RecordBatch[]> {
-  // Loaded on first use: the module compiles its WebAssembly on import (see writers/encode-parquet.js).
-  const { readParquet } = await import("parquet-wasm/node");
-  const table = readParquet(bytes, {
-    rowGroups: options.rowGroups,
-    batchSize: PARQUET_BATCH_ROWS,
-    columns: options.columns ? [...options.columns] : undefined,
-  });
-  const reader = RecordBatchReader.from(table.intoIPCStream());
+/** Arrow IPC stream bytes as apache-arrow batches with large strings narrowed (an empty batch if none). */
+function batchesOfIpc(ipc: Uint8Array): RecordBatch[] {
+  const reader = RecordBatchReader.from(ipc);
   const batches = [...reader];
   // No rows still has a schema, which an empty batch carries.
   return (batches.length > 0 ? batches : [emptyBatch(reader.schema)]).map(narrowLargeTypes);
+}
+
+/** A parquet file in memory decoded in this thread (the chosen columns, or all). */
+export async function decodeParquet(
+  bytes: Uint8Array,
+  options: { columns?: readonly string[] } = {},
+): Promise<RecordBatch[]> {
+  return batchesOfIpc(await decodeParquetToIpc(bytes, { columns: options.columns && [...options.columns] }));
+}
+
+interface Run {
+  first: number;
+  count: number;
+  /** The run's first row in the file. */
+  row: number;
+}
+
+/** The row groups in consecutive runs of about `targetBytes` of compressed data each. */
+function runsOf(groups: readonly ThriftStruct[], targetBytes: number): Run[] {
+  const runs: Run[] = [];
+  let row = 0;
+  let runBytes = 0;
+  groups.forEach((group, index) => {
+    const span = rowGroupSpan(group);
+    const last = runs[runs.length - 1];
+    if (last && runBytes + (span.end - span.start) <= targetBytes) {
+      last.count++;
+      runBytes += span.end - span.start;
+    } else {
+      runs.push({ first: index, count: 1, row });
+      runBytes = span.end - span.start;
+    }
+    row += rowGroupRows(group);
+  });
+  return runs;
 }
 
 export async function* readParquetBatches(
@@ -44,28 +77,55 @@ export async function* readParquetBatches(
 ): AsyncGenerator<{ schema: Schema; batch: RecordBatch }> {
   const bytes = await readFile(file);
   const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let rowGroups: number;
+  const columns = options.columns && [...options.columns];
+  let footer: ThriftStruct;
   try {
-    rowGroups = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
-      .row_groups.length;
+    footer = readFooter(view).footer;
   } catch (error) {
     throw new DataFileRowError(file, 0, "it is not a parquet file (its footer does not read)", {
       cause: error,
     });
   }
-  if (rowGroups === 0) {
-    for (const batch of await decodeParquet(view, { rowGroups: [], columns: options.columns }))
-      yield { schema: batch.schema, batch };
+  const groups = rowGroupsOf(footer);
+  const pool = codecPool();
+  const totalBytes = groups.reduce((sum, group) => {
+    const span = rowGroupSpan(group);
+    return sum + span.end - span.start;
+  }, 0);
+  // Twice as many runs as threads, so that one slow run does not leave the others idle.
+  const runs = runsOf(groups, Math.min(MAX_RUN_BYTES, Math.ceil(totalBytes / (2 * pool.size))));
+  const decodeRun = (run: Run): Promise<Uint8Array> => {
+    const start = rowGroupSpan(groups[run.first] as ThriftStruct).start;
+    const end = rowGroupSpan(groups[run.first + run.count - 1] as ThriftStruct).end;
+    const parquet = rowGroupsFile(footer, run.first, run.count, view.subarray(start, end));
+    const decoded =
+      runs.length > 1 && pool.size > 1
+        ? pool.run({ kind: "decode", parquet, columns })
+        : decodeParquetToIpc(parquet, { columns });
+    // Awaited in order below; a run that fails after the reader stopped early must not go unhandled.
+    decoded.catch(() => undefined);
+    return decoded;
+  };
+  // A file without row groups still has a schema, which decoding the whole (empty) file gives.
+  if (runs.length === 0) {
+    for (const batch of await decodeParquet(view, options)) yield { schema: batch.schema, batch };
+    return;
   }
-  for (let group = 0; group < rowGroups; group++) {
+  const pending = runs.slice(0, pool.size + 1).map(decodeRun);
+  for (const [index, run] of runs.entries()) {
     let batches: RecordBatch[];
     try {
-      batches = await decodeParquet(view, { rowGroups: [group], columns: options.columns });
+      batches = batchesOfIpc(await (pending[index] as Promise<Uint8Array>));
     } catch (error) {
-      throw new DataFileRowError(file, 0, `row group ${group} does not decode (${String(error)})`, {
-        cause: error,
-      });
+      await Promise.allSettled(pending);
+      const which =
+        run.count === 1
+          ? `row group ${run.first} does`
+          : `row groups ${run.first}-${run.first + run.count - 1} do`;
+      throw new DataFileRowError(file, run.row, `${which} not decode (${String(error)})`, { cause: error });
     }
+    const next = runs[index + pool.size + 1];
+    if (next) pending.push(decodeRun(next));
     for (const batch of batches) yield { schema: batch.schema, batch };
   }
 }

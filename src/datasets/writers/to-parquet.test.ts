@@ -8,10 +8,10 @@ import { useTempFolders } from "../../../test/support/temp-folders.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { Dataset } from "../dataset.js";
 import { List, Value } from "../features/feature-types.js";
+import { codecPool } from "../parquet/codec-pool.js";
+import { encodeParquet } from "../parquet/parquet-codec.js";
 import { ParquetJoiner, readFooter } from "../parquet/parquet-parts.js";
 import { readThriftStruct, writeThriftStruct } from "../parquet/thrift-compact.js";
-import { encodeParquet } from "./encode-parquet.js";
-import { encoderPool } from "./parquet-encoder-pool.js";
 
 const tempFolder = useTempFolders("wharf-to-parquet-");
 
@@ -49,7 +49,7 @@ function columnChunks(file: Uint8Array): Uint8Array[][] {
 
 describe("toParquet in parts", () => {
   it("writes the column chunks one writer writes, readable by hyparquet and DuckDB", async () => {
-    expect(encoderPool().size).toBeGreaterThanOrEqual(1);
+    expect(codecPool().size).toBeGreaterThanOrEqual(1);
     const dataset = rows();
     const path = join(tempFolder(), "parts.parquet");
     const written = await dataset.toParquet(path, { rowGroupSize: 1_000 });

@@ -3,7 +3,7 @@
  * pyarrow writes by default, with the `huggingface` schema metadata so Python reads the features back.
  * Written beside the target and renamed into place.
  *
- * A dataset of more than one row group is cut into parts of whole row groups, encoded by the worker
+ * A dataset of more than one row group is cut into parts of whole row groups, encoded by the codec
  * pool on every core, and the parts joined in order into one file (parquet/parquet-parts.ts): the same
  * bytes one writer would write, in a fraction of the time. Only a few parts are held at once, so memory
  * stays bounded by the part size, not the dataset's.
@@ -12,9 +12,9 @@ import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { type RecordBatch, RecordBatchStreamWriter, type Schema } from "apache-arrow";
 import type { Dataset } from "../dataset.js";
 import { arrowSchemaOf } from "../features/features-arrow.js";
+import { codecPool } from "../parquet/codec-pool.js";
+import { encodeParquet } from "../parquet/parquet-codec.js";
 import { PARQUET_MAGIC, ParquetJoiner } from "../parquet/parquet-parts.js";
-import { encodeParquet } from "./encode-parquet.js";
-import { encoderPool } from "./parquet-encoder-pool.js";
 
 export interface ToParquetOptions {
   /** Rows per row group (default 100,000: datasets of real rows land near Python's ~100 MB groups). */
@@ -72,7 +72,7 @@ async function writeInParts(
   rowGroupSize: number,
   groupsPerPart: number,
 ): Promise<number> {
-  const pool = encoderPool();
+  const pool = codecPool();
   const joiner = new ParquetJoiner();
   const pending: Promise<Uint8Array>[] = [];
   let written = await writeAll(handle, [PARQUET_MAGIC]);
@@ -83,7 +83,7 @@ async function writeInParts(
     for (const part of partsOf(dataset, rowGroupSize, groupsPerPart * rowGroupSize)) {
       // One part more than the workers keeps every worker fed while the oldest is written out.
       if (pending.length > pool.size) await writeOldest();
-      pending.push(pool.encode(ipcOf(schema, part), rowGroupSize));
+      pending.push(pool.run({ kind: "encode", ipc: ipcOf(schema, part), rowGroupSize }));
     }
     while (pending.length > 0) await writeOldest();
   } finally {
@@ -102,7 +102,7 @@ export async function toParquet(
   const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP;
   const schema = arrowSchemaOf(dataset.features);
   const groups = Math.ceil(dataset.numRows / rowGroupSize);
-  const workers = Math.min(encoderPool().size, groups);
+  const workers = Math.min(codecPool().size, groups);
   const temporary = `${path}.${process.pid}.incomplete`;
   const handle = await open(temporary, "w");
   try {
