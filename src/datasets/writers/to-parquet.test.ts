@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { asyncBufferFromFile, parquetMetadata, parquetReadObjects } from "hyparquet";
 import { describe, expect, it } from "vitest";
 import { VEGA_DATA } from "../../../scripts/sample-repos.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
@@ -10,7 +10,7 @@ import { Dataset } from "../dataset.js";
 import { List, Value } from "../features/feature-types.js";
 import { codecPool } from "../parquet/codec-pool.js";
 import { encodeParquet } from "../parquet/parquet-codec.js";
-import { ParquetJoiner, readFooter } from "../parquet/parquet-parts.js";
+import { ParquetJoiner, readFooter, readFooterAsync, rowGroupsOf } from "../parquet/parquet-parts.js";
 import { readThriftStruct, writeThriftStruct } from "../parquet/thrift-compact.js";
 
 const tempFolder = useTempFolders("wharf-to-parquet-");
@@ -130,6 +130,16 @@ describe("parquet footers", () => {
       const footer = bytes.subarray(footerStart, bytes.length - 8);
       expect(writeThriftStruct(readThriftStruct(footer))).toEqual(footer);
     }
+  });
+
+  it("reads a footer by ranged reads, in two when it is larger than the first guess", async () => {
+    const path = join(tempFolder(), "many-groups.parquet");
+    await rows().toParquet(path, { rowGroupSize: 20 });
+    const bytes = new Uint8Array(readFileSync(path));
+    const { footer, footerStart } = readFooter(bytes);
+    expect(bytes.length - footerStart).toBeGreaterThan(64 * 1024);
+    expect(await readFooterAsync(await asyncBufferFromFile(path))).toEqual(footer);
+    expect(rowGroupsOf(footer)).toHaveLength(1_250);
   });
 
   it("refuses bytes that are not parquet", () => {
