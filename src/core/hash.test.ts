@@ -22,6 +22,8 @@ describe("hashes", () => {
         ["empty", Buffer.alloc(0)],
         ["text", Buffer.from("hello world\n")],
         ["random", randomBytes(300_000)],
+        // Large enough to be hashed on a worker thread.
+        ["large", Buffer.concat([randomBytes(1 << 20), Buffer.alloc(16 << 20, 7)])],
       ] as const) {
         const path = join(dir, name);
         await writeFile(path, data);
@@ -31,6 +33,28 @@ describe("hashes", () => {
         expect(digest).toEqual({ size: data.length, sha256: sha256Hex(data), gitBlobOid: expected });
         expect(await sha256OfFile(path)).toBe(sha256Hex(data));
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("hashes several large files at once on workers, and stops waiting when aborted", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wharf-hash-"));
+    try {
+      const files = await Promise.all(
+        [1, 2, 3].map(async (seed) => {
+          const data = Buffer.alloc((16 << 20) + seed, seed);
+          await writeFile(join(dir, `f${seed}`), data);
+          return { path: join(dir, `f${seed}`), sha256: sha256Hex(data) };
+        }),
+      );
+      const digests = await Promise.all(files.map((file) => sha256OfFile(file.path)));
+      expect(digests).toEqual(files.map((file) => file.sha256));
+      const controller = new AbortController();
+      const hashing = sha256OfFile(files[0]?.path as string, controller.signal);
+      controller.abort(new Error("stop"));
+      await expect(hashing).rejects.toThrow("stop");
+      await expect(sha256OfFile(join(dir, "missing"))).rejects.toThrow(/ENOENT/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

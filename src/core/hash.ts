@@ -4,10 +4,11 @@
  * git oid stands for an LFS file in the git tree. Files are read once even when both hashes are wanted.
  */
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Transform } from "node:stream";
-import { FileChangedError } from "./errors.js";
+import { FileChangedError, WharfError } from "./errors.js";
+import { DIGEST_WORKER, type DigestResult, type DigestTask, digestFileHere } from "./workers/file-digest.js";
+import { WorkerPool } from "./workers/worker-pool.js";
 
 export const LFS_POINTER_VERSION = "https://git-lfs.github.com/spec/v1";
 
@@ -23,7 +24,7 @@ export async function sha256OfStream(stream: AsyncIterable<Uint8Array>): Promise
 }
 
 export async function sha256OfFile(path: string, signal?: AbortSignal): Promise<string> {
-  return sha256OfStream(createReadStream(path, { highWaterMark: 1 << 20, signal }));
+  return (await digest(path, false, signal)).sha256;
 }
 
 /** A git blob hasher: git hashes a header with the size before the bytes, so the size comes first. */
@@ -62,23 +63,56 @@ export interface FileDigest {
 }
 
 /** sha256 and git blob id of a file in one read. */
-export async function digestFile(path: string, signal?: AbortSignal): Promise<FileDigest> {
+export function digestFile(path: string, signal?: AbortSignal): Promise<FileDigest> {
+  return digest(path, true, signal);
+}
+
+/**
+ * Files this large are hashed on a worker thread (16 MiB): the event loop stays free for other work
+ * meanwhile (an upload sending one commit while it hashes the next), and several large files hash at
+ * once on as many cores. Smaller ones cost less to hash than to hand over.
+ */
+const WORKER_THRESHOLD = 16 * 1024 * 1024;
+
+let digestPool: WorkerPool<DigestTask, DigestResult> | undefined;
+
+async function digest(path: string, git: boolean, signal?: AbortSignal): Promise<FileDigest> {
+  signal?.throwIfAborted();
   const { size } = await stat(path);
-  const sha256 = createHash("sha256");
-  const sha1 = gitBlobHasher(size);
-  let read = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) {
-    sha256.update(chunk as Buffer);
-    sha1.update(chunk as Buffer);
-    read += (chunk as Buffer).length;
+  let result: DigestResult;
+  if (size < WORKER_THRESHOLD) result = await digestFileHere({ path, git, size }, signal);
+  else {
+    digestPool ??= new WorkerPool(
+      new URL("./workers/file-digest.js", import.meta.url),
+      DIGEST_WORKER,
+      (message) => new WharfError(`Hashing a file failed: ${message}`),
+    );
+    // The worker's hashing cannot be interrupted; an abort stops the wait for it.
+    result = await unlessAborted(digestPool.run({ path, git, size }), signal);
   }
   // A file that grew or shrank while we read it has no single digest; the git id would be wrong.
-  if (read !== size) {
+  if (result.read !== size) {
     throw new FileChangedError(
-      `${path} changed size while it was being hashed (${size} then ${read} bytes); hash it again once it is written.`,
+      `${path} changed size while it was being hashed (${size} then ${result.read} bytes); hash it again once it is written.`,
     );
   }
-  return { size, sha256: sha256.digest("hex"), gitBlobOid: sha1.digest("hex") };
+  return { size, sha256: result.sha256, gitBlobOid: result.gitBlobOid };
+}
+
+/** The work's outcome, or the signal's reason if it aborts first (the work itself goes on). */
+async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  let onAbort = () => {};
+  const abort = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, abort]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
 }
 
 /**

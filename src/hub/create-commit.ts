@@ -76,6 +76,9 @@ interface PreparedAdd {
 /** Files larger than this always go through LFS on the Hub (10 MB). */
 const LFS_THRESHOLD = 10 * 1000 * 1000;
 
+/** Files up to this size are read whole once to be hashed (1 MiB). */
+const SMALL_FILE = 1 << 20;
+
 /** How many files one preupload call may name (Python sends 256). */
 const PREUPLOAD_BATCH = 256;
 
@@ -94,8 +97,24 @@ async function prepare(operation: AddOperation): Promise<PreparedAdd> {
     };
   }
   const file = operation.file;
-  // A file over the LFS threshold always goes through LFS, named by its sha256 alone: no git id to compute.
   const { size } = await stat(file);
+  const stream = (start = 0, end?: number) =>
+    createReadStream(file, { start, ...(end !== undefined && { end: end - 1 }), highWaterMark: 1 << 20 });
+  if (size <= SMALL_FILE) {
+    // Read once for both hashes and the sample (a stream and a second open cost more than the bytes);
+    // the bytes are read again when sent, so a commit of many files does not hold them all.
+    const bytes = await readFile(file);
+    return {
+      path,
+      size: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      gitOid: gitBlobOid(bytes),
+      sample: Buffer.from(bytes.subarray(0, 512)),
+      bytes: () => readFile(file),
+      stream,
+    };
+  }
+  // A file over the LFS threshold always goes through LFS, named by its sha256 alone: no git id to compute.
   const digest =
     size > LFS_THRESHOLD
       ? { size, sha256: await sha256OfFile(file), gitBlobOid: "" }
@@ -111,24 +130,21 @@ async function prepare(operation: AddOperation): Promise<PreparedAdd> {
       gitOid: digest.gitBlobOid,
       sample: sample.subarray(0, bytesRead),
       bytes: () => readFile(file),
-      stream: (start = 0, end?: number) =>
-        createReadStream(file, { start, ...(end !== undefined && { end: end - 1 }), highWaterMark: 1 << 20 }),
+      stream,
     };
   } finally {
     await handle.close();
   }
 }
 
-export async function createCommit(options: CreateCommitOptions): Promise<CommitInfo> {
-  const client = options.client ?? defaultHttpClient();
-  const endpoint = endpointOf(options);
-  const auth = authHeaders(options);
-  const repoType = options.repoType ?? "model";
-  const revision = options.revision ?? DEFAULT_REVISION;
-  const api = `${endpoint}/api/${repoType}s/${options.repoId}`;
-  const prQuery = options.createPr ? "?create_pr=1" : "";
+/** A commit's local work, done before anything is sent: its copies resolved and its files hashed. */
+export interface PreparedCommit {
+  adds: PreparedAdd[];
+  lfsCopies: Map<string, { oid: string; size: number }>;
+}
 
-  const { copiedAdds, lfsCopies } = await resolveCopies(options, revision);
+export async function prepareCommit(options: CreateCommitOptions): Promise<PreparedCommit> {
+  const { copiedAdds, lfsCopies } = await resolveCopies(options, options.revision ?? DEFAULT_REVISION);
   // Hashed a few at a time, so a folder of thousands of files does not open them all at once.
   const hashing = pLimit(8);
   const adds = await Promise.all(
@@ -137,6 +153,26 @@ export async function createCommit(options: CreateCommitOptions): Promise<Commit
       ...copiedAdds,
     ].map((operation) => hashing(() => prepare(operation))),
   );
+  return { adds, lfsCopies };
+}
+
+export async function createCommit(options: CreateCommitOptions): Promise<CommitInfo> {
+  return sendCommit(options, await prepareCommit(options));
+}
+
+/** Sends a prepared commit: what `createCommit` does once the files are hashed. */
+export async function sendCommit(
+  options: CreateCommitOptions,
+  prepared: PreparedCommit,
+): Promise<CommitInfo> {
+  const client = options.client ?? defaultHttpClient();
+  const endpoint = endpointOf(options);
+  const auth = authHeaders(options);
+  const repoType = options.repoType ?? "model";
+  const revision = options.revision ?? DEFAULT_REVISION;
+  const api = `${endpoint}/api/${repoType}s/${options.repoId}`;
+  const prQuery = options.createPr ? "?create_pr=1" : "";
+  const { adds, lfsCopies } = prepared;
 
   // Which files go through LFS (the Hub decides), and which it has already.
   const lfsPaths = new Set<string>();

@@ -8,7 +8,14 @@ export * from "./branches-tags.js";
 export * from "./cache-delete.js";
 export * from "./cache-layout.js";
 export * from "./collections.js";
-export * from "./create-commit.js";
+// prepareCommit and sendCommit stay inside: uploadFolder's way to hash one commit while sending another.
+export {
+  type CommitInfo,
+  type CommitOperation,
+  type CreateCommitOptions,
+  createCommit,
+  uploadFile,
+} from "./create-commit.js";
 export * from "./discussions.js";
 export * from "./file-metadata.js";
 export * from "./get-paths-info.js";

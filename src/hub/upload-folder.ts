@@ -14,7 +14,8 @@ import {
   type CommitInfo,
   type CommitOperation,
   type CreateCommitOptions,
-  createCommit,
+  prepareCommit,
+  sendCommit,
 } from "./create-commit.js";
 import { listRepoFiles } from "./list-repo-files.js";
 
@@ -68,15 +69,28 @@ export async function uploadFolder(options: UploadFolderOptions): Promise<Commit
     batches.push(adds.slice(start, start + perCommit));
   if (batches.length === 0) batches.push([]);
   batches[0]?.unshift(...deletes);
-  let last: CommitInfo | undefined;
-  for (const [index, operations] of batches.entries()) {
-    last = await createCommit({
+  const commitOptions = batches.map(
+    (operations, index): CreateCommitOptions => ({
       ...options,
       operations,
       commitMessage: batches.length > 1 ? `${message} (part ${index + 1} of ${batches.length})` : message,
       // Only the first commit can be made against the caller's parent; later ones follow it.
       parentCommit: index === 0 ? options.parentCommit : undefined,
-    });
+    }),
+  );
+  // Each commit's files are hashed while the one before is sent and applied by the Hub, so neither
+  // side waits for the other; one commit ahead at most, so memory stays that of two commits.
+  const prepare = (index: number) => {
+    const prepared = prepareCommit(commitOptions[index] as CreateCommitOptions);
+    prepared.catch(() => undefined); // awaited below; a failure after an earlier one must not go unhandled
+    return prepared;
+  };
+  let next = prepare(0);
+  let last: CommitInfo | undefined;
+  for (const [index, current] of commitOptions.entries()) {
+    const prepared = await next;
+    if (index + 1 < commitOptions.length) next = prepare(index + 1);
+    last = await sendCommit(current, prepared);
   }
   return last as CommitInfo;
 }

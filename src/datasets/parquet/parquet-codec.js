@@ -7,7 +7,7 @@
  * thread starts from a file that Node runs as it is: this one is the same file under the TypeScript
  * sources and in the built package.
  */
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { serveTasks } from "../../core/workers/serve-tasks.js";
 
 /** The `workerData` that starts this module as a codec worker. */
 export const CODEC_WORKER = "wharf:parquet-codec";
@@ -69,19 +69,7 @@ export function runCodecTask(task) {
     : decodeParquetToIpc(task.parquet, { columns: task.columns });
 }
 
-if (!isMainThread && workerData === CODEC_WORKER && parentPort) {
-  const port = parentPort;
-  port.on(
-    "message",
-    /** @param {CodecTask} task */
-    async (task) => {
-      try {
-        const bytes = await runCodecTask(task);
-        // The bytes are parquet-wasm's own copy out of its memory, so their buffer can move, not be copied.
-        port.postMessage({ bytes }, [/** @type {ArrayBuffer} */ (bytes.buffer)]);
-      } catch (error) {
-        port.postMessage({ error: error instanceof Error ? error.message : String(error) });
-      }
-    },
-  );
-}
+serveTasks(CODEC_WORKER, runCodecTask, (bytes) => [
+  // parquet-wasm's own copy out of its memory: the buffer can move, not be copied.
+  /** @type {ArrayBuffer} */ (bytes.buffer),
+]);

@@ -100,7 +100,7 @@ export async function* readParquetBatches(
     const parquet = rowGroupsFile(footer, run.first, run.count, view.subarray(start, end));
     const decoded =
       runs.length > 1 && pool.size > 1
-        ? pool.run({ kind: "decode", parquet, columns })
+        ? pool.run({ kind: "decode", parquet, columns }, [parquet.buffer as ArrayBuffer])
         : decodeParquetToIpc(parquet, { columns });
     // Awaited in order below; a run that fails after the reader stopped early must not go unhandled.
     decoded.catch(() => undefined);

@@ -25,13 +25,14 @@ const DEFAULT_ROW_GROUP = 100_000;
 /** Row groups per part at most: small enough to bound memory, large enough to keep each worker busy. */
 const MAX_GROUPS_PER_PART = 4;
 
-/** Arrow record batches as one IPC stream. */
+/** Arrow record batches as one IPC stream, in a buffer of its own (it may be moved to a worker). */
 function ipcOf(schema: Schema, batches: Iterable<RecordBatch>): Uint8Array {
   const writer = new RecordBatchStreamWriter();
   writer.reset(undefined, schema);
   for (const batch of batches) writer.write(batch);
   writer.finish();
-  return writer.toUint8Array(true);
+  const bytes = writer.toUint8Array(true);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 /** The dataset's rows in runs of `partRows` (the last may be shorter), each run as record batches. */
@@ -83,7 +84,8 @@ async function writeInParts(
     for (const part of partsOf(dataset, rowGroupSize, groupsPerPart * rowGroupSize)) {
       // One part more than the workers keeps every worker fed while the oldest is written out.
       if (pending.length > pool.size) await writeOldest();
-      pending.push(pool.run({ kind: "encode", ipc: ipcOf(schema, part), rowGroupSize }));
+      const ipc = ipcOf(schema, part);
+      pending.push(pool.run({ kind: "encode", ipc, rowGroupSize }, [ipc.buffer as ArrayBuffer]));
     }
     while (pending.length > 0) await writeOldest();
   } finally {
