@@ -3,13 +3,11 @@
  * (LFS files), a 40-hex name its git blob id (regular files). A blob whose bytes changed on disk is
  * reported, with the hash it has; nothing is deleted (`hfHubDownload` with `forceDownload` replaces it).
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { readEnv } from "../core/env.js";
-import { gitBlobHasher } from "../core/hash.js";
+import { digestFile, sha256OfFile } from "../core/hash.js";
 import type { OnProgress } from "../core/progress.js";
 
 export interface CorruptBlob {
@@ -23,13 +21,12 @@ export interface CacheVerification {
   corrupt: CorruptBlob[];
 }
 
+/** The hash a blob is named by: sha256 for a 64-hex name, the git blob id for a 40-hex one. */
 async function hashAs(path: string, name: string): Promise<string> {
-  const hash = name.length === 64 ? createHash("sha256") : gitBlobHasher((await stat(path)).size);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+  return name.length === 64 ? sha256OfFile(path) : (await digestFile(path)).gitBlobOid;
 }
 
-/** Blobs hashed at once: enough to keep a fast disk busy while each hash runs on the thread pool. */
+/** Blobs hashed at once: large ones hash on worker threads, so this many keep the cores and the disk busy. */
 const CONCURRENCY = 4;
 
 export async function verifyCache(

@@ -7,12 +7,13 @@
  * must complete on the server its parts went to.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { sha256OfFile } from "../../core/hash.js";
 import type { RepoStore } from "../store/repo-store.js";
 import { badRequest } from "./hub-error.js";
 import type { SignedGrant } from "./upload-signature.js";
@@ -113,13 +114,9 @@ export async function completeParts(
   if (named.length !== parts) throw badRequest(`The completion names ${named.length} parts, not ${parts}.`);
   const whole = join(folder, "whole");
   try {
-    const hash = createHash("sha256");
-    let size = 0;
-    for await (const chunk of createReadStream(whole, { highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    await storeIfRight(store, whole, { size, sha256: hash.digest("hex") }, grant);
+    // Hashed on a worker thread when large, so the server answers other requests meanwhile.
+    const { size } = await stat(whole);
+    await storeIfRight(store, whole, { size, sha256: await sha256OfFile(whole) }, grant);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
