@@ -102,6 +102,8 @@ async function digest(path: string, git: boolean, signal?: AbortSignal): Promise
 /** The work's outcome, or the signal's reason if it aborts first (the work itself goes on). */
 async function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
+  // The work may fail after an abort won the race; that failure has no one left to hear it.
+  work.catch(() => undefined);
   signal.throwIfAborted();
   let onAbort = () => {};
   const abort = new Promise<never>((_resolve, reject) => {
