@@ -3,9 +3,10 @@
  * `permutation(n)`. Reproduced exactly so that `shuffle(seed)` and `trainTestSplit(seed)` pick the same
  * rows in wharf as in Python. Owned by the datasets layer; called by the shuffle and split transforms.
  *
- * PCG64's 128-bit state is held as eight 16-bit limbs in doubles: every limb product and column sum stays
- * below 2^53, so the arithmetic is exact without BigInt, which would be about ten times slower here.
+ * PCG64's step runs in WebAssembly (pcg64.wat), whose 64-bit integers make the 128-bit multiply a few
+ * instructions; outputs are made in blocks, and read from its memory as 32-bit words.
  */
+import { PCG64_WASM } from "./pcg64-wasm.js";
 
 // SeedSequence's hashing constants (numpy/random/bit_generator.pyx).
 const INIT_A = 0x43b0d7e5;
@@ -16,19 +17,6 @@ const MIX_MULT_L = 0xca01f9dd;
 const MIX_MULT_R = 0x4973f715;
 const XSHIFT = 16;
 const POOL_SIZE = 4;
-
-const INVERSE_LIMB = 1 / 65536;
-
-/** Splits four 32-bit words (low first) into eight 16-bit limbs (low first). */
-function limbsOf(words: readonly number[]): Float64Array {
-  const limbs = new Float64Array(8);
-  for (let i = 0; i < 4; i++) {
-    const word = words[i] ?? 0;
-    limbs[2 * i] = word & 0xffff;
-    limbs[2 * i + 1] = word >>> 16;
-  }
-  return limbs;
-}
 
 /** The entropy words numpy takes from a non-negative integer seed: its 32-bit words, low first. */
 function seedWords(seed: number | bigint): number[] {
@@ -78,156 +66,76 @@ function seedSequenceState(seed: number | bigint, wordCount: number): Uint32Arra
   return state;
 }
 
-/** 64-bit outputs made per block when a permutation draws many at once. */
+/** 64-bit outputs made per block when a permutation draws many at once (what fits the module's page). */
 const BLOCK_OUTPUTS = 2048;
+
+// Word offsets (32-bit) in the module's memory: state, increment, outputs (see pcg64.wat).
+const STATE = 0;
+const INCREMENT = 4;
+const OUTPUTS = 16;
+
+/**
+ * The WebAssembly API as wharf uses it: Node has it, but TypeScript declares it only in the DOM library,
+ * which a Node package should not pull in.
+ */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (
+    module: object,
+  ) => { exports: { fill: (count: number) => void; memory: { buffer: ArrayBuffer } } };
+};
+
+let pcg64Module: object | undefined;
+
+/** A fresh instance of the PCG64 module: each generator has its own memory, and so its own state. */
+function pcg64Instance(): { fill: (count: number) => void; words: Uint32Array } {
+  pcg64Module ??= new WebAssembly.Module(Buffer.from(PCG64_WASM, "base64"));
+  const { exports } = new WebAssembly.Instance(pcg64Module);
+  // The memory never grows, so this view stays valid.
+  return { fill: exports.fill, words: new Uint32Array(exports.memory.buffer) };
+}
+
+/** Adds a 128-bit number (four 32-bit words, low first) into `words` at `at`, mod 2^128. */
+function add128(words: Uint32Array, at: number, addend: readonly number[]): void {
+  let carry = 0;
+  for (let i = 0; i < 4; i++) {
+    const sum = (words[at + i] as number) + (addend[i] as number) + carry;
+    words[at + i] = sum >>> 0;
+    carry = sum > 0xffffffff ? 1 : 0;
+  }
+}
 
 /** The PCG64 bit generator (XSL-RR output over a 128-bit LCG) with numpy's 32-bit output buffering. */
 export class Pcg64 {
-  private readonly state = new Float64Array(8);
-  private readonly increment: Float64Array;
+  private readonly core = pcg64Instance();
   // A flag and a number rather than `number | undefined`: a field that may hold undefined boxes every
   // number stored in it, which made each draw allocate.
   private hasBufferedHalf = false;
   private bufferedHalf = 0;
-  /** One output's low and high words, for the draws made one at a time. */
-  private readonly single = new Uint32Array(2);
 
   constructor(seed: number | bigint) {
     // generate_state(4, uint64): words 0-3 make the initial state, words 4-7 the stream; each pair of
     // 32-bit words is one little-endian uint64, and the first uint64 of a pair is the high half.
     const words = seedSequenceState(seed, 8);
-    const initState = limbsOf([
-      words[2] as number,
-      words[3] as number,
-      words[0] as number,
-      words[1] as number,
-    ]);
-    const initSeq = limbsOf([words[6] as number, words[7] as number, words[4] as number, words[5] as number]);
+    const at = (i: number) => words[i] as number;
+    const initState = [at(2), at(3), at(0), at(1)];
+    const initSeq = [at(6), at(7), at(4), at(5)];
     // increment = (initSeq << 1) | 1
-    this.increment = new Float64Array(8);
-    let carry = 1;
-    for (let i = 0; i < 8; i++) {
-      const doubled = (initSeq[i] as number) * 2 + carry;
-      this.increment[i] = doubled & 0xffff;
-      carry = doubled >>> 16;
+    const memory = this.core.words;
+    for (let i = 0; i < 4; i++) {
+      const below = i === 0 ? 1 : (initSeq[i - 1] as number) >>> 31;
+      memory[INCREMENT + i] = (((initSeq[i] as number) << 1) | below) >>> 0;
     }
-    this.fill(this.single, 1);
-    let sumCarry = 0;
-    for (let i = 0; i < 8; i++) {
-      const sum = (this.state[i] as number) + (initState[i] as number) + sumCarry;
-      this.state[i] = sum & 0xffff;
-      sumCarry = sum >>> 16;
-    }
-    this.fill(this.single, 1);
+    // state = 0, one step, + initState, one step: numpy's pcg_setseq_128_srandom.
+    this.core.fill(1);
+    add128(memory, STATE, initState);
+    this.core.fill(1);
   }
 
-  /**
-   * The generator's one core: advances it `count` times and writes each 64-bit output's low then high
-   * word into `out`. Each step is state = state * 0x2360ED051FC65DA44385DF649FCCF645 + increment, mod
-   * 2^128, written out column by column with the multiplier's 16-bit limbs (low first: 63045, 40908,
-   * 57188, 17285, 23972, 8134, 60677, 9056) as literals; the state stays in locals for the whole run,
-   * which makes a block of draws several times faster than drawing them one by one.
-   */
-  private fill(out: Uint32Array, count: number): void {
-    const inc = this.increment;
-    const i0 = inc[0] as number;
-    const i1 = inc[1] as number;
-    const i2 = inc[2] as number;
-    const i3 = inc[3] as number;
-    const i4 = inc[4] as number;
-    const i5 = inc[5] as number;
-    const i6 = inc[6] as number;
-    const i7 = inc[7] as number;
-    const s = this.state;
-    let s0 = s[0] as number;
-    let s1 = s[1] as number;
-    let s2 = s[2] as number;
-    let s3 = s[3] as number;
-    let s4 = s[4] as number;
-    let s5 = s[5] as number;
-    let s6 = s[6] as number;
-    let s7 = s[7] as number;
-    for (let k = 0; k < count; k++) {
-      let column: number;
-      let carry: number;
-      column = i0 + s0 * 63045;
-      carry = Math.floor(column * INVERSE_LIMB);
-      const n0 = column - carry * 65536;
-      column = carry + i1 + s0 * 40908 + s1 * 63045;
-      carry = Math.floor(column * INVERSE_LIMB);
-      const n1 = column - carry * 65536;
-      column = carry + i2 + s0 * 57188 + s1 * 40908 + s2 * 63045;
-      carry = Math.floor(column * INVERSE_LIMB);
-      const n2 = column - carry * 65536;
-      column = carry + i3 + s0 * 17285 + s1 * 57188 + s2 * 40908 + s3 * 63045;
-      carry = Math.floor(column * INVERSE_LIMB);
-      const n3 = column - carry * 65536;
-      column = carry + i4 + s0 * 23972 + s1 * 17285 + s2 * 57188 + s3 * 40908 + s4 * 63045;
-      carry = Math.floor(column * INVERSE_LIMB);
-      const n4 = column - carry * 65536;
-      column = carry + i5 + s0 * 8134 + s1 * 23972 + s2 * 17285 + s3 * 57188 + s4 * 40908 + s5 * 63045;
-      carry = Math.floor(column * INVERSE_LIMB);
-      const n5 = column - carry * 65536;
-      column =
-        carry + i6 + s0 * 60677 + s1 * 8134 + s2 * 23972 + s3 * 17285 + s4 * 57188 + s5 * 40908 + s6 * 63045;
-      carry = Math.floor(column * INVERSE_LIMB);
-      const n6 = column - carry * 65536;
-      column =
-        carry +
-        i7 +
-        s0 * 9056 +
-        s1 * 60677 +
-        s2 * 8134 +
-        s3 * 23972 +
-        s4 * 17285 +
-        s5 * 57188 +
-        s6 * 40908 +
-        s7 * 63045;
-      s7 = column - Math.floor(column * INVERSE_LIMB) * 65536;
-      s0 = n0;
-      s1 = n1;
-      s2 = n2;
-      s3 = n3;
-      s4 = n4;
-      s5 = n5;
-      s6 = n6;
-      // XSL-RR: the state's high and low 64 bits xored, rotated right by its top six bits.
-      const xHigh = ((s7 * 65536 + s6) ^ (s3 * 65536 + s2)) >>> 0;
-      const xLow = ((s5 * 65536 + s4) ^ (s1 * 65536 + s0)) >>> 0;
-      const rotation = s7 >>> 10;
-      let outLow: number;
-      let outHigh: number;
-      if (rotation === 0) {
-        outHigh = xHigh;
-        outLow = xLow;
-      } else if (rotation < 32) {
-        outLow = (xLow >>> rotation) | (xHigh << (32 - rotation));
-        outHigh = (xHigh >>> rotation) | (xLow << (32 - rotation));
-      } else if (rotation === 32) {
-        outLow = xHigh;
-        outHigh = xLow;
-      } else {
-        const r = rotation - 32;
-        outLow = (xHigh >>> r) | (xLow << (32 - r));
-        outHigh = (xLow >>> r) | (xHigh << (32 - r));
-      }
-      out[2 * k] = outLow;
-      out[2 * k + 1] = outHigh;
-    }
-    s[0] = s0;
-    s[1] = s1;
-    s[2] = s2;
-    s[3] = s3;
-    s[4] = s4;
-    s[5] = s5;
-    s[6] = s6;
-    s[7] = s7;
-  }
-
-  /** Advances once and returns the new output's words. */
+  /** Advances once and returns the new output's words (low, high), valid until the next draw. */
   private next64(): Uint32Array {
-    this.fill(this.single, 1);
-    return this.single;
+    this.core.fill(1);
+    return this.core.words.subarray(OUTPUTS, OUTPUTS + 2);
   }
 
   /** The next 64-bit output whole, as numpy's `next_uint64` (the buffered 32-bit half is not used). */
@@ -320,8 +228,9 @@ export class Pcg64 {
     // A half left buffered by an earlier draw comes first: draw one by one until none is left.
     for (; i >= 1 && this.hasBufferedHalf; i--) swap(out, i, this.interval(i));
     if (i < 1) return out;
-    const block = new Uint32Array(2 * BLOCK_OUTPUTS);
-    const blockStart = new Float64Array(8);
+    const memory = this.core.words;
+    const block = memory.subarray(OUTPUTS, OUTPUTS + 2 * BLOCK_OUTPUTS);
+    const blockStart = new Uint32Array(4);
     let used = block.length;
     let mask = i;
     for (let shift = 1; shift <= 16; shift *= 2) mask |= mask >>> shift;
@@ -331,8 +240,8 @@ export class Pcg64 {
       let value: number;
       do {
         if (used === block.length) {
-          blockStart.set(this.state);
-          this.fill(block, BLOCK_OUTPUTS);
+          blockStart.set(memory.subarray(STATE, STATE + 4));
+          this.core.fill(BLOCK_OUTPUTS);
           used = 0;
         }
         value = ((block[used++] as number) & mask) >>> 0;
@@ -342,8 +251,8 @@ export class Pcg64 {
     // Leave the generator where numpy's is: advanced once per output drawn from, with the high half of
     // the last one buffered if only its low half was used.
     if (used < block.length) {
-      this.state.set(blockStart);
-      this.fill(block, Math.ceil(used / 2));
+      memory.set(blockStart, STATE);
+      this.core.fill(Math.ceil(used / 2));
       if (used % 2 === 1) {
         this.hasBufferedHalf = true;
         this.bufferedHalf = block[used] as number;
