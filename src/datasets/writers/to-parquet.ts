@@ -35,11 +35,15 @@ function ipcOf(schema: Schema, batches: Iterable<RecordBatch>): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
-/** The dataset's rows in runs of `partRows` (the last may be shorter), each run as record batches. */
-function* partsOf(dataset: Dataset, rowGroupSize: number, partRows: number): Generator<RecordBatch[]> {
+/**
+ * The dataset's rows in runs of `partRows` (the last may be shorter), each run as record batches. The
+ * batches are as large as a part, not a row group (parquet-wasm cuts the row groups): the stored batches
+ * are then cut only at part boundaries, and each cut costs the IPC writer a copy of its offsets.
+ */
+function* partsOf(dataset: Dataset, partRows: number): Generator<RecordBatch[]> {
   let part: RecordBatch[] = [];
   let rows = 0;
-  for (let batch of dataset.storedBatches(rowGroupSize)) {
+  for (let batch of dataset.storedBatches(partRows)) {
     while (rows + batch.numRows >= partRows) {
       const taken = partRows - rows;
       part.push(batch.slice(0, taken));
@@ -81,7 +85,7 @@ async function writeInParts(
     written += await writeAll(handle, [joiner.add(await (pending.shift() as Promise<Uint8Array>))]);
   };
   try {
-    for (const part of partsOf(dataset, rowGroupSize, groupsPerPart * rowGroupSize)) {
+    for (const part of partsOf(dataset, groupsPerPart * rowGroupSize)) {
       // One part more than the workers keeps every worker fed while the oldest is written out.
       if (pending.length > pool.size) await writeOldest();
       const ipc = ipcOf(schema, part);
