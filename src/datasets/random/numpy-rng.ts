@@ -132,16 +132,23 @@ export class Pcg64 {
     this.core.fill(1);
   }
 
-  /** Advances once and returns the new output's words (low, high), valid until the next draw. */
-  private next64(): Uint32Array {
+  /** Advances once; the new output's low and high words are then `low()` and `high()`. */
+  private next64(): void {
     this.core.fill(1);
-    return this.core.words.subarray(OUTPUTS, OUTPUTS + 2);
+  }
+
+  private low(): number {
+    return this.core.words[OUTPUTS] as number;
+  }
+
+  private high(): number {
+    return this.core.words[OUTPUTS + 1] as number;
   }
 
   /** The next 64-bit output whole, as numpy's `next_uint64` (the buffered 32-bit half is not used). */
   nextUint64(): bigint {
-    const [low, high] = this.next64() as unknown as [number, number];
-    return (BigInt(high) << 32n) | BigInt(low);
+    this.next64();
+    return (BigInt(this.high()) << 32n) | BigInt(this.low());
   }
 
   /** numpy's next_uint32: the low half of a fresh 64-bit output, then its high half. */
@@ -150,10 +157,10 @@ export class Pcg64 {
       this.hasBufferedHalf = false;
       return this.bufferedHalf;
     }
-    const words = this.next64();
+    this.next64();
     this.hasBufferedHalf = true;
-    this.bufferedHalf = words[1] as number;
-    return words[0] as number;
+    this.bufferedHalf = this.high();
+    return this.low();
   }
 
   /** numpy's random_interval: uniform in [0, max] by masked rejection (max below 2^32). */
@@ -195,8 +202,8 @@ export class Pcg64 {
 
   /** numpy's `random()`: a double in [0, 1) from the top 53 bits of a 64-bit draw. */
   random(): number {
-    const [low, high] = this.next64() as unknown as [number, number];
-    return (high * 2097152 + Math.floor(low / 2048)) / 9007199254740992;
+    this.next64();
+    return (this.high() * 2097152 + Math.floor(this.low() / 2048)) / 9007199254740992;
   }
 
   /** `choice(p.length, size, p=p)`: indices drawn by the cumulative weights, as numpy draws them. */
