@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { asyncBufferFromFile, parquetMetadata, parquetReadObjects } from "hyparquet";
@@ -7,11 +7,18 @@ import { VEGA_DATA } from "../../../scripts/sample-repos.js";
 import { useTempFolders } from "../../../test/support/temp-folders.js";
 import { InvalidArgumentError } from "../../core/errors.js";
 import { Dataset } from "../dataset.js";
+import { DataFileRowError } from "../errors.js";
 import { List, Value } from "../features/feature-types.js";
 import { codecPool } from "../parquet/codec-pool.js";
 import { encodeParquet } from "../parquet/parquet-codec.js";
-import { ParquetJoiner, readFooter, readFooterAsync, rowGroupsOf } from "../parquet/parquet-parts.js";
-import { readThriftStruct, writeThriftStruct } from "../parquet/thrift-compact.js";
+import {
+  ParquetJoiner,
+  readFooter,
+  readFooterAsync,
+  rowGroupSpan,
+  rowGroupsOf,
+} from "../parquet/parquet-parts.js";
+import { readThriftStruct, type ThriftStruct, writeThriftStruct } from "../parquet/thrift-compact.js";
 
 const tempFolder = useTempFolders("wharf-to-parquet-");
 
@@ -106,6 +113,25 @@ describe("toParquet in parts", () => {
     expect(readdirSync(folder)).toEqual(["shuffled.parquet"]);
     const back = await Dataset.fromParquet(join(folder, "shuffled.parquet"));
     expect(back.toDict().id).toEqual(shuffled.toDict().id);
+  });
+
+  it("loads a file of many row groups on the workers, and names the run a broken row group is in", async () => {
+    const folder = tempFolder();
+    const path = join(folder, "groups.parquet");
+    await rows().toParquet(path, { rowGroupSize: 1_000 });
+    const back = await Dataset.fromParquet(path);
+    expect(back.toDict().id).toEqual(rows().toDict().id);
+    // Garble row group 12's pages: the worker that decodes its run fails, and the error says where.
+    const bytes = new Uint8Array(readFileSync(path));
+    const group = rowGroupsOf(readFooter(bytes).footer)[12] as ThriftStruct;
+    const { start, end } = rowGroupSpan(group);
+    bytes.fill(0x5a, start, end);
+    writeFileSync(join(folder, "broken.parquet"), bytes);
+    const failure = await Dataset.fromParquet(join(folder, "broken.parquet")).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(DataFileRowError);
+    expect(String((failure as Error).message)).toMatch(/row groups? [0-9-]+ do(es)? not decode/);
   });
 
   it("writes an empty dataset and one of a single row group in one piece", async () => {
