@@ -60,13 +60,10 @@ function* partsOf(dataset: Dataset, partRows: number): Generator<RecordBatch[]> 
   if (rows > 0) yield part;
 }
 
-async function writeAll(handle: FileHandle, chunks: Uint8Array[]): Promise<number> {
-  let written = 0;
-  for (const chunk of chunks) {
-    await handle.write(chunk);
-    written += chunk.byteLength;
-  }
-  return written;
+/** Appends all the bytes at the handle's position (`writeFile` loops until every byte is written). */
+async function append(handle: FileHandle, bytes: Uint8Array): Promise<number> {
+  await handle.writeFile(bytes);
+  return bytes.byteLength;
 }
 
 /** Encodes the parts on the worker pool and writes them joined, in order, to `handle`. */
@@ -80,9 +77,9 @@ async function writeInParts(
   const pool = codecPool();
   const joiner = new ParquetJoiner();
   const pending: Promise<Uint8Array>[] = [];
-  let written = await writeAll(handle, [PARQUET_MAGIC]);
+  let written = await append(handle, PARQUET_MAGIC);
   const writeOldest = async () => {
-    written += await writeAll(handle, [joiner.add(await (pending.shift() as Promise<Uint8Array>))]);
+    written += await append(handle, joiner.add(await (pending.shift() as Promise<Uint8Array>)));
   };
   try {
     for (const part of partsOf(dataset, groupsPerPart * rowGroupSize)) {
@@ -96,7 +93,7 @@ async function writeInParts(
     // Settle what is still running so that no rejection goes unhandled after an early failure.
     await Promise.allSettled(pending);
   }
-  return written + (await writeAll(handle, [joiner.footer()]));
+  return written + (await append(handle, joiner.footer()));
 }
 
 /** Writes the dataset as parquet and returns the bytes written. */
@@ -115,7 +112,7 @@ export async function toParquet(
     let written: number;
     if (workers <= 1) {
       const bytes = await encodeParquet(ipcOf(schema, dataset.storedBatches(rowGroupSize)), rowGroupSize);
-      written = await writeAll(handle, [bytes]);
+      written = await append(handle, bytes);
     } else {
       const groupsPerPart = Math.min(MAX_GROUPS_PER_PART, Math.ceil(groups / workers));
       written = await writeInParts(handle, dataset, schema, rowGroupSize, groupsPerPart);
