@@ -5,6 +5,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { Transform } from "node:stream";
 import { FileChangedError, WharfError } from "./errors.js";
 import { DIGEST_WORKER, type DigestResult, type DigestTask, digestFileHere } from "./workers/file-digest.js";
@@ -74,6 +75,9 @@ export function digestFile(path: string, signal?: AbortSignal): Promise<FileDige
  */
 const WORKER_THRESHOLD = 16 * 1024 * 1024;
 
+/** Digest workers at most: more would only make large files' reads take turns on the disk. */
+const MAX_DIGEST_WORKERS = 8;
+
 let digestPool: WorkerPool<DigestTask, DigestResult> | undefined;
 
 async function digest(path: string, git: boolean, signal?: AbortSignal): Promise<FileDigest> {
@@ -85,7 +89,13 @@ async function digest(path: string, git: boolean, signal?: AbortSignal): Promise
     digestPool ??= new WorkerPool(
       new URL("./workers/file-digest.js", import.meta.url),
       DIGEST_WORKER,
-      (message) => new WharfError(`Hashing a file failed: ${message}`),
+      // A system error (a file gone, unreadable) stays one, with its code, as the same failure in this
+      // thread would be.
+      (message, code) =>
+        code
+          ? Object.assign(new Error(message), { code })
+          : new WharfError(`Hashing a file failed: ${message}`),
+      Math.min(availableParallelism(), MAX_DIGEST_WORKERS),
     );
     // The worker's hashing cannot be interrupted; an abort stops the wait for it.
     result = await unlessAborted(digestPool.run({ path, git, size }), signal);

@@ -82,7 +82,7 @@ const SMALL_FILE = 1 << 20;
 /** How many files one preupload call may name (Python sends 256). */
 const PREUPLOAD_BATCH = 256;
 
-async function prepare(operation: AddOperation): Promise<PreparedAdd> {
+async function prepare(operation: AddOperation, signal?: AbortSignal): Promise<PreparedAdd> {
   const path = checkRepoPath(operation.pathInRepo);
   if ("content" in operation) {
     const bytes = Buffer.from(operation.content);
@@ -103,7 +103,7 @@ async function prepare(operation: AddOperation): Promise<PreparedAdd> {
   if (size <= SMALL_FILE) {
     // Read once for both hashes and the sample (a stream and a second open cost more than the bytes);
     // the bytes are read again when sent, so a commit of many files does not hold them all.
-    const bytes = await readFile(file);
+    const bytes = await readFile(file, { signal });
     return {
       path,
       size: bytes.length,
@@ -117,8 +117,8 @@ async function prepare(operation: AddOperation): Promise<PreparedAdd> {
   // A file over the LFS threshold always goes through LFS, named by its sha256 alone: no git id to compute.
   const digest =
     size > LFS_THRESHOLD
-      ? { size, sha256: await sha256OfFile(file), gitBlobOid: "" }
-      : await digestFile(file);
+      ? { size, sha256: await sha256OfFile(file, signal), gitBlobOid: "" }
+      : await digestFile(file, signal);
   const handle = await open(file);
   const sample = Buffer.alloc(512);
   try {
@@ -151,7 +151,7 @@ export async function prepareCommit(options: CreateCommitOptions): Promise<Prepa
     [
       ...options.operations.filter((operation): operation is AddOperation => operation.type === "add"),
       ...copiedAdds,
-    ].map((operation) => hashing(() => prepare(operation))),
+    ].map((operation) => hashing(() => prepare(operation, options.signal))),
   );
   return { adds, lfsCopies };
 }

@@ -79,18 +79,26 @@ export async function uploadFolder(options: UploadFolderOptions): Promise<Commit
     }),
   );
   // Each commit's files are hashed while the one before is sent and applied by the Hub, so neither
-  // side waits for the other; one commit ahead at most, so memory stays that of two commits.
+  // side waits for the other; one commit ahead at most, so memory stays that of two commits. When a
+  // commit fails, the hashing ahead stops too.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const prepare = (index: number) => {
-    const prepared = prepareCommit(commitOptions[index] as CreateCommitOptions);
+    const prepared = prepareCommit({ ...(commitOptions[index] as CreateCommitOptions), signal });
     prepared.catch(() => undefined); // awaited below; a failure after an earlier one must not go unhandled
     return prepared;
   };
   let next = prepare(0);
   let last: CommitInfo | undefined;
-  for (const [index, current] of commitOptions.entries()) {
-    const prepared = await next;
-    if (index + 1 < commitOptions.length) next = prepare(index + 1);
-    last = await sendCommit(current, prepared);
+  try {
+    for (const [index, current] of commitOptions.entries()) {
+      const prepared = await next;
+      if (index + 1 < commitOptions.length) next = prepare(index + 1);
+      last = await sendCommit(current, prepared);
+    }
+  } catch (error) {
+    stop.abort();
+    throw error;
   }
   return last as CommitInfo;
 }

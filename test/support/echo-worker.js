@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * A worker module for WorkerPool's tests: answers `{ echo }` with the value, `{ fail }` with an error,
- * and `{ exit }` by ending its thread.
+ * and `{ exit }` by ending its thread; with `exitAfter`, it answers, then ends while idle.
  */
 import { serveTasks } from "../../src/core/workers/serve-tasks.js";
 
@@ -9,10 +9,11 @@ export const ECHO_WORKER = "wharf:test-echo";
 
 serveTasks(
   ECHO_WORKER,
-  /** @param {{ echo?: unknown, fail?: string, exit?: number }} task */
+  /** @param {{ echo?: unknown, fail?: string, exit?: number, exitAfter?: boolean }} task */
   async (task) => {
     if (task.fail !== undefined) throw new Error(task.fail);
     if (task.exit !== undefined) process.exit(task.exit);
+    if (task.exitAfter) setTimeout(() => process.exit(0), 20);
     return task.echo;
   },
 );

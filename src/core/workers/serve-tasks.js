@@ -26,7 +26,12 @@ export function serveTasks(marker, handle, transferOf = () => []) {
         const result = await handle(task);
         port.postMessage({ result }, transferOf(result));
       } catch (error) {
-        port.postMessage({ error: error instanceof Error ? error.message : String(error) });
+        // A system error's code (ENOENT, EACCES...) goes along, so the caller can tell what happened.
+        const code = /** @type {{ code?: unknown }} */ (error)?.code;
+        port.postMessage({
+          error: error instanceof Error ? error.message : String(error),
+          ...(typeof code === "string" && { code }),
+        });
       }
     },
   );

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ECHO_WORKER } from "../../../test/support/echo-worker.js";
 import { WorkerPool } from "./worker-pool.js";
 
-type Task = { echo?: unknown; fail?: string; exit?: number };
+type Task = { echo?: unknown; fail?: string; exit?: number; exitAfter?: boolean };
 
 function echoPool(size = 2): WorkerPool<Task, unknown> {
   return new WorkerPool<Task, unknown>(
@@ -33,5 +33,14 @@ describe("WorkerPool", () => {
     await expect(pool.run({ fail: "no such thing" })).rejects.toThrow("echo failed: no such thing");
     await expect(pool.run({ exit: 3 })).rejects.toThrow(/echo failed: its worker thread stopped/);
     expect(await pool.run({ echo: "still here" })).toBe("still here");
+  });
+
+  it("gives the next task to a live worker after an idle one ended, and fails a task it cannot send", async () => {
+    const pool = echoPool(1);
+    expect(await pool.run({ echo: 1, exitAfter: true })).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await pool.run({ echo: 2 })).toBe(2);
+    await expect(pool.run({ echo: () => 3 })).rejects.toThrow(/could not be sent/);
+    expect(await pool.run({ echo: 4 })).toBe(4);
   });
 });

@@ -21,7 +21,8 @@ interface Pending<T, R> {
   reject: (error: Error) => void;
 }
 
-type Reply<R> = { result: R } | { error: string };
+/** A worker's answer: the result, or the failure's message and, for a system error, its code. */
+type Reply<R> = { result: R } | { error: string; code?: string };
 
 export class WorkerPool<T, R> {
   private readonly idle: Worker[] = [];
@@ -31,12 +32,12 @@ export class WorkerPool<T, R> {
 
   /**
    * @param file the worker module, which calls `serveTasks(marker, ...)`
-   * @param failure the error a task's failure becomes, from the worker's message
+   * @param failure the error a task's failure becomes, from the worker's message (and code, if any)
    */
   constructor(
     private readonly file: URL,
     private readonly marker: string,
-    private readonly failure: (message: string) => Error,
+    private readonly failure: (message: string, code?: string) => Error,
     readonly size = availableParallelism(),
   ) {}
 
@@ -55,9 +56,16 @@ export class WorkerPool<T, R> {
       const worker = this.idle.pop() ?? (this.running.size < this.size ? this.spawn() : undefined);
       if (!worker) break;
       const next = this.queue.shift() as Pending<T, R>;
+      try {
+        worker.postMessage(next.task, next.transfer);
+      } catch (error) {
+        // A task that cannot be sent (not cloneable, a bad transfer list) fails alone; the worker is free.
+        this.idle.push(worker);
+        next.reject(this.failure(`the task could not be sent to a worker (${(error as Error).message})`));
+        continue;
+      }
       this.running.set(worker, next);
       worker.ref();
-      worker.postMessage(next.task, next.transfer);
     }
     if (this.running.size === 0 && this.idle.length > 0) {
       this.idleTimer = setTimeout(() => {
@@ -74,7 +82,7 @@ export class WorkerPool<T, R> {
       worker.unref();
       this.idle.push(worker);
       if ("result" in reply) pending?.resolve(reply.result);
-      else pending?.reject(this.failure(reply.error));
+      else pending?.reject(this.failure(reply.error, reply.code));
       this.pump();
     });
     const fail = (error: Error) => {
@@ -86,9 +94,8 @@ export class WorkerPool<T, R> {
       this.pump();
     };
     worker.on("error", fail);
-    worker.on("exit", (code) => {
-      if (this.running.has(worker)) fail(new Error(`exit code ${code}`));
-    });
+    // A worker that ends, busy or idle, leaves the pool; a busy one's task fails.
+    worker.on("exit", (code) => fail(new Error(`exit code ${code}`)));
     return worker;
   }
 }

@@ -61,10 +61,9 @@ export async function readFooterAsync(file: AsyncBuffer): Promise<ThriftStruct> 
   const tail = new Uint8Array(await file.slice(size - guess, size));
   const length =
     tail.length >= 8 ? new DataView(tail.buffer, tail.byteOffset + tail.length - 8, 4).getUint32(0, true) : 0;
-  if (length + 8 <= tail.length) {
-    // The footer is in the tail read; give readFooter a view that starts at a plausible file start.
-    return readFooter(tail.subarray(Math.max(0, tail.length - length - 12))).footer;
-  }
+  // The footer is in the tail read, with the four bytes before it that readFooter wants in front of a
+  // footer (where a whole file has its leading magic): read it from there.
+  if (length + 12 <= tail.length) return readFooter(tail.subarray(tail.length - length - 12)).footer;
   const whole = new Uint8Array(await file.slice(Math.max(0, size - length - 12), size));
   return readFooter(whole).footer;
 }
@@ -79,10 +78,13 @@ function listOf(value: ThriftValue | undefined): ThriftValue[] {
   return value?.type === 9 ? value.value : [];
 }
 
-/** A copy of the struct with the i64 fields of these ids moved by `shift`. */
+/**
+ * A copy of the struct with the i64 fields of these ids moved by `shift`. A zero stays zero: writers
+ * put 0 in ColumnChunk.file_offset to mean "no metadata outside the footer", not an offset.
+ */
 function moveOffsets(fields: ThriftStruct, ids: readonly number[], shift: bigint): ThriftStruct {
   return fields.map((field) =>
-    ids.includes(field.id) && field.value.type === 6
+    ids.includes(field.id) && field.value.type === 6 && field.value.value !== 0n
       ? { id: field.id, value: { type: 6, value: field.value.value + shift } }
       : field,
   );

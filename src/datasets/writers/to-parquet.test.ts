@@ -168,6 +168,26 @@ describe("parquet footers", () => {
     expect(rowGroupsOf(footer)).toHaveLength(1_250);
   });
 
+  it("reads by ranged reads a footer that just fills the first read", async () => {
+    // Footer lengths that fit the first 64 KiB read but leave no room before them for readFooter.
+    for (const length of [65_524, 65_525, 65_528, 65_529]) {
+      const footer = writeThriftStruct([
+        { id: 1, value: { type: 8, value: new Uint8Array(length - 5).fill(7) } },
+      ]);
+      expect(footer.length).toBe(length);
+      const file = new Uint8Array(100_000 + length + 8);
+      file.set(new TextEncoder().encode("PAR1"));
+      file.set(footer, 100_000);
+      new DataView(file.buffer).setUint32(100_000 + length, length, true);
+      file.set(new TextEncoder().encode("PAR1"), 100_000 + length + 4);
+      const source = {
+        byteLength: file.length,
+        slice: (start: number, end?: number) => file.slice(start, end).buffer,
+      };
+      expect(await readFooterAsync(source)).toEqual(readFooter(file).footer);
+    }
+  });
+
   it("refuses bytes that are not parquet", () => {
     expect(() => new ParquetJoiner().add(new TextEncoder().encode("not a parquet file"))).toThrow(
       InvalidArgumentError,

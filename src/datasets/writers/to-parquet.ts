@@ -86,7 +86,11 @@ async function writeInParts(
       // One part more than the workers keeps every worker fed while the oldest is written out.
       if (pending.length > pool.size) await writeOldest();
       const ipc = ipcOf(schema, part);
-      pending.push(pool.run({ kind: "encode", ipc, rowGroupSize }, [ipc.buffer as ArrayBuffer]));
+      const encoded = pool.run({ kind: "encode", ipc, rowGroupSize }, [ipc.buffer as ArrayBuffer]);
+      // Awaited in order; a later part may fail while an earlier one is awaited, which must not go
+      // unhandled meanwhile (the failure still reaches us when its turn comes).
+      encoded.catch(() => undefined);
+      pending.push(encoded);
     }
     while (pending.length > 0) await writeOldest();
   } finally {
