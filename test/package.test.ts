@@ -31,6 +31,30 @@ describe("the built package", () => {
     expect(Object.keys(counts)).toHaveLength(6);
   });
 
+  it("runs its worker threads from the built files: parquet in parts and a large file hashed", async () => {
+    const script = `
+      import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+      import { createHash } from "node:crypto";
+      import { join } from "node:path";
+      import { tmpdir } from "node:os";
+      const { Dataset } = await import("wharf/datasets");
+      const { sha256OfFile } = await import("wharf/core");
+      const dir = mkdtempSync(join(tmpdir(), "wharf-package-"));
+      const rows = Dataset.fromDict({ id: Array.from({ length: 5000 }, (_, i) => i) });
+      await rows.toParquet(join(dir, "rows.parquet"), { rowGroupSize: 100 });
+      const back = await Dataset.fromParquet(join(dir, "rows.parquet"));
+      const big = Buffer.alloc(17 * 1024 * 1024, 1);
+      writeFileSync(join(dir, "big.bin"), big);
+      const hashed = await sha256OfFile(join(dir, "big.bin"));
+      console.log(JSON.stringify({
+        sum: back.toDict().id.reduce((a, b) => a + b, 0),
+        hashOk: hashed === createHash("sha256").update(big).digest("hex"),
+      }));
+      rmSync(dir, { recursive: true, force: true });`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: root });
+    expect(JSON.parse(stdout)).toEqual({ sum: (4999 * 5000) / 2, hashOk: true });
+  });
+
   it("runs `wharf env --json` with the environment's settings", async () => {
     const { stdout } = await run(process.execPath, [bin, "env", "--json"], {
       env: {

@@ -75,7 +75,9 @@ export class WorkerPool<T, R> {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(this.file, { workerData: this.marker });
+    // No inherited Node options: a worker module needs none, and some a parent may run with are refused
+    // in a worker (`node --input-type=module -e ...` made every worker die at start).
+    const worker = new Worker(this.file, { workerData: this.marker, execArgv: [] });
     worker.on("message", (reply: Reply<R>) => {
       const pending = this.running.get(worker);
       this.running.delete(worker);
