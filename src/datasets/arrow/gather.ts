@@ -13,6 +13,7 @@
  */
 import { type Data, type DataType, type FixedSizeList, makeData, type Struct, Type } from "apache-arrow";
 import { InvalidArgumentError } from "../../core/errors.js";
+import { copyWords, gatherVariable32 } from "./gather-kernels.js";
 
 /** Rows to gather: `which[k]` picks the source (source 0 when there is no `which`), `rows[k]` the row. */
 export interface RowPicks {
@@ -185,7 +186,8 @@ function gatherFixedWidth(sources: readonly Data[], picks: RowPicks): Typed {
     copyWords(
       new Uint32Array(out.buffer, out.byteOffset, out.byteLength >>> 2),
       sourceWords,
-      picks,
+      picks.which,
+      picks.rows,
       bytesPerValue >>> 2,
     );
   } else {
@@ -196,40 +198,6 @@ function gatherFixedWidth(sources: readonly Data[], picks: RowPicks): Typed {
     copyBytes(new Uint8Array(out.buffer, out.byteOffset, out.byteLength), sourceBytes, picks, bytesPerValue);
   }
   return out;
-}
-
-function copyWords(out: Uint32Array, sources: readonly Uint32Array[], picks: RowPicks, width: number): void {
-  const { which, rows } = picks;
-  const length = rows.length;
-  if (which === undefined && (width === 1 || width === 2)) {
-    const source = sources[0] as Uint32Array;
-    if (width === 1) for (let k = 0; k < length; k++) out[k] = source[rows[k] as number] as number;
-    else {
-      for (let k = 0; k < length; k++) {
-        const from = (rows[k] as number) * 2;
-        out[2 * k] = source[from] as number;
-        out[2 * k + 1] = source[from + 1] as number;
-      }
-    }
-  } else if (which === undefined) {
-    copyWords(out, sources, { which: whichOf(picks), rows }, width);
-  } else if (width === 1) {
-    for (let k = 0; k < length; k++)
-      out[k] = (sources[which[k] as number] as Uint32Array)[rows[k] as number] as number;
-  } else if (width === 2) {
-    for (let k = 0; k < length; k++) {
-      const source = sources[which[k] as number] as Uint32Array;
-      const from = (rows[k] as number) * 2;
-      out[2 * k] = source[from] as number;
-      out[2 * k + 1] = source[from + 1] as number;
-    }
-  } else {
-    for (let k = 0; k < length; k++) {
-      const source = sources[which[k] as number] as Uint32Array;
-      const from = (rows[k] as number) * width;
-      for (let i = 0; i < width; i++) out[k * width + i] = source[from + i] as number;
-    }
-  }
 }
 
 function copyBytes(out: Uint8Array, sources: readonly Uint8Array[], picks: RowPicks, width: number): void {
@@ -247,42 +215,17 @@ function gatherVariable(
   picks: RowPicks,
 ): { offsets: Int32Array | BigInt64Array; bytes: Uint8Array } {
   if ((sources[0] as Data).valueOffsets instanceof BigInt64Array) return gatherLargeVariable(sources, picks);
-  const { which, rows } = picks;
-  const length = rows.length;
-  const offsetsOf = sources.map((source) => source.valueOffsets as Int32Array);
-  const valuesOf = sources.map((source) => source.values as Uint8Array);
-  // With one source, its arrays are read directly: the branch on `which` is the same for every row.
-  const onlyOffsets = offsetsOf[0] as Int32Array;
-  const onlyValues = valuesOf[0] as Uint8Array;
-  const offsets = new Int32Array(length + 1);
-  // Where each value starts in its source, kept from the first pass so the second reads it in order
-  // instead of reaching into the source's offsets again.
-  const starts = new Int32Array(length);
-  let total = 0;
-  for (let k = 0; k < length; k++) {
-    const sourceOffsets = which === undefined ? onlyOffsets : (offsetsOf[which[k] as number] as Int32Array);
-    const row = rows[k] as number;
-    const start = sourceOffsets[row] as number;
-    starts[k] = start;
-    total += (sourceOffsets[row + 1] as number) - start;
-    offsets[k + 1] = total;
-  }
-  if (total > 0x7fffffff) {
+  const gathered = gatherVariable32(
+    sources.map((source) => source.valueOffsets as Int32Array),
+    sources.map((source) => source.values as Uint8Array),
+    picks.which,
+    picks.rows,
+  );
+  if (!gathered)
     throw new InvalidArgumentError(
       "A string or binary column passed 2 GiB in one batch; use a smaller batch size.",
     );
-  }
-  const bytes = new Uint8Array(total);
-  for (let k = 0; k < length; k++) {
-    const values = which === undefined ? onlyValues : (valuesOf[which[k] as number] as Uint8Array);
-    const start = starts[k] as number;
-    const at = offsets[k] as number;
-    const size = (offsets[k + 1] as number) - at;
-    // Short values are copied by hand: a subarray per row costs more than the bytes.
-    if (size > 32) bytes.set(values.subarray(start, start + size), at);
-    else for (let i = 0; i < size; i++) bytes[at + i] = values[start + i] as number;
-  }
-  return { offsets, bytes };
+  return gathered;
 }
 
 /** The same for 64-bit offsets (large_string, large_binary), which are rare enough to go through bigints. */

@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ArrowTable } from "../arrow/arrow-table.js";
+import { gatherInParallel } from "../arrow/parallel-gather.js";
 import type { Dataset } from "../dataset.js";
 import { WRITER_BATCH_SIZE, writeBatches } from "../disk/write-batches.js";
 import { updateFingerprint } from "../fingerprint.js";
@@ -22,10 +23,12 @@ export async function flattenIndices(dataset: Dataset): Promise<Dataset> {
     // that column's source in the processor's caches, where one batch of every column at a time made
     // the columns evict each other (about twice as slow on flights-3m). A mapping longer than the rows
     // (repeats) goes in batches, so that no one batch can pass what 32-bit offsets hold.
+    // The columns are shared out over the cores when the mapping and the table allow (parallel-gather.ts).
     const table = dataset.table.coalesced();
+    const only = table.segments.length === 1 ? table.segments[0] : undefined;
     const batches =
-      table.segments.length === 1 && dataset.indices.length <= table.numRows
-        ? [table.gather(dataset.indices)]
+      only && dataset.indices instanceof Uint32Array && dataset.indices.length <= table.numRows
+        ? [await gatherInParallel(only.load(), dataset.indices)]
         : [...dataset.recordBatches(IN_MEMORY_BATCH)];
     return dataset.derive({
       table: ArrowTable.fromBatches(dataset.table.schema, batches),
