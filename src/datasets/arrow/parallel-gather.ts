@@ -128,9 +128,7 @@ export async function gatherInParallel(batch: RecordBatch, rows: Uint32Array): P
   // the least loaded lane.
   const load = new Array<number>(lanes).fill(0);
   const laneOf = new Array<number>(columns.length).fill(0);
-  columns.forEach((column, index) => {
-    if (!candidates[index]) load[0] = (load[0] as number) + rows.length * 2;
-  });
+  load[0] = candidates.filter((candidate) => !candidate).length * rows.length * 2;
   const order = candidates
     .map((candidate, index) => ({ index, cost: candidate?.cost ?? -1 }))
     .filter(({ cost }) => cost >= 0)
