@@ -42,7 +42,7 @@ export function copyWords(out, sources, which, rows, width) {
 }
 
 /** The most bytes one string or binary column may hold with 32-bit offsets. */
-export const MAX_VARIABLE_BYTES = 0x7fffffff;
+const MAX_VARIABLE_BYTES = 0x7fffffff;
 
 /**
  * Strings or binaries with 32-bit offsets, in two passes: the first reads each value's place and builds

@@ -19,7 +19,7 @@ export const GATHER_WORKER = "wharf:gather";
  * @param {GatherTask} task
  * @returns {Promise<GatherResult>}
  */
-export async function runGatherTask(task) {
+async function runGatherTask(task) {
   if (task.kind === "words") {
     const words = new Uint32Array(task.rows.length * task.width);
     copyWords(words, [task.source], undefined, task.rows, task.width);

@@ -63,7 +63,7 @@ export async function decodeParquetToIpc(parquet, options = {}) {
  * @param {CodecTask} task
  * @returns {Promise<Uint8Array>}
  */
-export function runCodecTask(task) {
+function runCodecTask(task) {
   return task.kind === "encode"
     ? encodeParquet(task.ipc, task.rowGroupSize)
     : decodeParquetToIpc(task.parquet, { columns: task.columns });
