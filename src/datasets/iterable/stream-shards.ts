@@ -23,8 +23,9 @@ import {
   rowGroupsFile,
   rowGroupsOf,
 } from "../parquet/parquet-parts.js";
+import type { ThriftStruct } from "../parquet/thrift-compact.js";
 import { parseJsonRows } from "../readers/read-json.js";
-import { decodeParquet } from "../readers/read-parquet.js";
+import { decodeParquetOnWorker } from "../readers/read-parquet.js";
 import { webDatasetExamples } from "../readers/read-webdataset.js";
 import type { Row, ShardReader } from "./iterable-dataset.js";
 
@@ -59,27 +60,42 @@ export function parquetShard(source: ByteSource, int64: Int64Mode): ShardReader 
           );
     const footer = await readFooterAsync(file);
     const format = { ...DEFAULT_FORMAT, int64 };
+    const groups = rowGroupsOf(footer);
+    // The row groups the stream needs, each with its first row.
+    const wanted: { index: number; first: number }[] = [];
     let start = 0;
-    for (const [index, group] of rowGroupsOf(footer).entries()) {
+    for (const [index, group] of groups.entries()) {
       const end = start + rowGroupRows(group);
-      if (end > skip) {
-        const range = rowGroupSpan(group);
-        const bytes = new Uint8Array(await file.slice(range.start, range.end));
-        let batches: RecordBatch[];
-        try {
-          batches = await decodeParquet(rowGroupsFile(footer, index, 1, bytes));
-        } catch (error) {
-          throw new DataFileRowError(name, start, `row group ${index} does not decode (${String(error)})`, {
-            cause: error,
-          });
-        }
-        let row = start;
-        for (const batch of batches) {
-          yield* rowChunks(batch, skip - row, format);
-          row += batch.numRows;
-        }
-      }
+      if (end > skip) wanted.push({ index, first: start });
       start = end;
+    }
+    const load = async ({ index, first }: { index: number; first: number }): Promise<RecordBatch[]> => {
+      const range = rowGroupSpan(groups[index] as ThriftStruct);
+      const bytes = new Uint8Array(await file.slice(range.start, range.end));
+      try {
+        return await decodeParquetOnWorker(rowGroupsFile(footer, index, 1, bytes));
+      } catch (error) {
+        throw new DataFileRowError(name, first, `row group ${index} does not decode (${String(error)})`, {
+          cause: error,
+        });
+      }
+    };
+    // The next row group is fetched and decoded (on a codec worker, given the cores) while this one's
+    // rows are handed out: a stream holds two row groups at most.
+    const ahead = (at: number) => {
+      const loading = at < wanted.length ? load(wanted[at] as { index: number; first: number }) : undefined;
+      loading?.catch(() => undefined); // awaited in turn; a stream stopped early must not leave it unhandled
+      return loading;
+    };
+    let next = ahead(0);
+    for (let at = 0; at < wanted.length; at++) {
+      const batches = (await next) as RecordBatch[];
+      next = ahead(at + 1);
+      let row = (wanted[at] as { first: number }).first;
+      for (const batch of batches) {
+        yield* rowChunks(batch, skip - row, format);
+        row += batch.numRows;
+      }
     }
   }
   return chunkedShard(name, chunks);

@@ -36,8 +36,33 @@ function batchesOfIpc(ipc: Uint8Array): RecordBatch[] {
   return (batches.length > 0 ? batches : [emptyBatch(reader.schema)]).map(narrowLargeTypes);
 }
 
+/**
+ * A parquet file decoded to Arrow IPC bytes, on a codec worker if `onWorker` (its bytes then move there
+ * and are unusable here), else in this thread.
+ */
+function decodeToIpc(
+  parquet: Uint8Array,
+  columns: string[] | undefined,
+  onWorker: boolean,
+): Promise<Uint8Array> {
+  const decoded = onWorker
+    ? codecPool().run({ kind: "decode", parquet, columns }, [parquet.buffer as ArrayBuffer])
+    : decodeParquetToIpc(parquet, { columns });
+  // Callers may await it late (a decode run ahead); a failure meanwhile must not go unhandled.
+  decoded.catch(() => undefined);
+  return decoded;
+}
+
+/**
+ * A parquet file of its own (a `rowGroupsFile`, whose bytes move to the worker) decoded on a codec
+ * worker when the machine has more than one core, so that the caller's thread can do other work.
+ */
+export async function decodeParquetOnWorker(parquet: Uint8Array): Promise<RecordBatch[]> {
+  return batchesOfIpc(await decodeToIpc(parquet, undefined, codecPool().size > 1));
+}
+
 /** A parquet file in memory decoded in this thread (the chosen columns, or all). */
-export async function decodeParquet(
+async function decodeParquet(
   bytes: Uint8Array,
   options: { columns?: readonly string[] } = {},
 ): Promise<RecordBatch[]> {
@@ -98,13 +123,7 @@ export async function* readParquetBatches(
     const start = rowGroupSpan(groups[run.first] as ThriftStruct).start;
     const end = rowGroupSpan(groups[run.first + run.count - 1] as ThriftStruct).end;
     const parquet = rowGroupsFile(footer, run.first, run.count, view.subarray(start, end));
-    const decoded =
-      runs.length > 1 && pool.size > 1
-        ? pool.run({ kind: "decode", parquet, columns }, [parquet.buffer as ArrayBuffer])
-        : decodeParquetToIpc(parquet, { columns });
-    // Awaited in order below; a run that fails after the reader stopped early must not go unhandled.
-    decoded.catch(() => undefined);
-    return decoded;
+    return decodeToIpc(parquet, columns, runs.length > 1 && pool.size > 1);
   };
   // A file without row groups still has a schema, which decoding the whole (empty) file gives.
   if (runs.length === 0) {
