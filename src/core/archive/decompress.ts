@@ -104,14 +104,15 @@ export async function decompressFile(
     options.maxBytes ?? Number.POSITIVE_INFINITY,
     () => new ArchiveTooLargeError(source, options.maxBytes ?? 0),
   );
+  const out = createWriteStream(incomplete);
   try {
-    await pipeline(
-      decompressStream(createReadStream(source), options.compression),
-      budget,
-      createWriteStream(incomplete),
-      { signal: options.signal },
-    );
+    await pipeline(decompressStream(createReadStream(source), options.compression), budget, out, {
+      signal: options.signal,
+    });
   } catch (error) {
+    // The output may still be opening when the data turns out bad; removed before it has closed, the
+    // file would be created again after the removal and stay behind.
+    if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
     await rm(incomplete, { force: true });
     if (error instanceof ArchiveTooLargeError || options.signal?.aborted) throw error;
     throw new CorruptArchiveError(
