@@ -3,12 +3,18 @@
  * sha1 (`sha1("blob <size>\0" + bytes)`, the ETag of a regular file), and the LFS pointer text whose
  * git oid stands for an LFS file in the git tree. Files are read once even when both hashes are wanted.
  */
-import { createHash, type Hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Transform } from "node:stream";
 import { FileChangedError, WharfError } from "./errors.js";
-import { DIGEST_WORKER, type DigestResult, type DigestTask, digestFileHere } from "./workers/file-digest.js";
+import {
+  DIGEST_WORKER,
+  type DigestResult,
+  type DigestTask,
+  digestFileHere,
+  gitBlobHasher,
+} from "./workers/file-digest.js";
 import { WorkerPool } from "./workers/worker-pool.js";
 
 export const LFS_POINTER_VERSION = "https://git-lfs.github.com/spec/v1";
@@ -28,10 +34,7 @@ export async function sha256OfFile(path: string, signal?: AbortSignal): Promise<
   return (await digest(path, false, signal)).sha256;
 }
 
-/** A git blob hasher: git hashes a header with the size before the bytes, so the size comes first. */
-export function gitBlobHasher(size: number): Hash {
-  return createHash("sha1").update(`blob ${size}\0`);
-}
+export { gitBlobHasher };
 
 /** The git blob id of some bytes, as `git hash-object` prints it. */
 export function gitBlobOid(data: Uint8Array | string): string {

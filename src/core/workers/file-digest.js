@@ -20,14 +20,22 @@ export const DIGEST_WORKER = "wharf:file-digest";
  */
 
 /**
+ * A git blob hasher: git hashes a header with the size before the bytes, so the size comes first.
+ *
+ * @param {number} size
+ */
+export function gitBlobHasher(size) {
+  return createHash("sha1").update(`blob ${size}\0`);
+}
+
+/**
  * @param {DigestTask} task
  * @param {AbortSignal} [signal]
  * @returns {Promise<DigestResult>}
  */
 export async function digestFileHere({ path, git, size }, signal) {
   const sha256 = createHash("sha256");
-  // git hashes a header with the size before the bytes, so the size comes first.
-  const sha1 = git ? createHash("sha1").update(`blob ${size}\0`) : undefined;
+  const sha1 = git ? gitBlobHasher(size) : undefined;
   let read = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) {
     sha256.update(/** @type {Buffer} */ (chunk));

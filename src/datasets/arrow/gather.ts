@@ -54,25 +54,37 @@ function gatherValidity(
   return { bitmap: nullCount === 0 ? undefined : bitmap, nullCount };
 }
 
+/** The types whose values are fixed-width, gathered as words or bytes (`gatherFixedWidth`). */
+export const FIXED_WIDTH_TYPES: ReadonlySet<Type> = new Set([
+  Type.Int,
+  Type.Float,
+  Type.Date,
+  Type.Time,
+  Type.Timestamp,
+  Type.Duration,
+  Type.Decimal,
+  Type.Interval,
+  Type.FixedSizeBinary,
+]);
+
+/** Picked strings or binaries past what one batch's 32-bit offsets hold. */
+export function tooLargeForOneBatch(): InvalidArgumentError {
+  return new InvalidArgumentError(
+    "A string or binary column passed 2 GiB in one batch; use a smaller batch size.",
+  );
+}
+
 /** Gathers picked rows of same-typed sources into one new Data. */
 export function gatherData(type: DataType, sources: readonly Data[], picks: RowPicks): Data {
   const length = picks.rows.length;
   if (type.typeId === Type.Null) return makeData({ type, length, nullCount: length } as never);
   const { bitmap, nullCount } = gatherValidity(sources, picks);
   const base = { type, length, nullCount, nullBitmap: bitmap };
+  if (FIXED_WIDTH_TYPES.has(type.typeId))
+    return makeData({ ...base, data: gatherFixedWidth(sources, picks) } as never);
   switch (type.typeId) {
     case Type.Bool:
       return makeData({ ...base, data: gatherBits(sources, picks) } as never);
-    case Type.Int:
-    case Type.Float:
-    case Type.Date:
-    case Type.Time:
-    case Type.Timestamp:
-    case Type.Duration:
-    case Type.Decimal:
-    case Type.Interval:
-    case Type.FixedSizeBinary:
-      return makeData({ ...base, data: gatherFixedWidth(sources, picks) } as never);
     case Type.Utf8:
     case Type.Binary:
     case Type.LargeUtf8:
@@ -221,10 +233,7 @@ function gatherVariable(
     picks.which,
     picks.rows,
   );
-  if (!gathered)
-    throw new InvalidArgumentError(
-      "A string or binary column passed 2 GiB in one batch; use a smaller batch size.",
-    );
+  if (!gathered) throw tooLargeForOneBatch();
   return gathered;
 }
 

@@ -7,27 +7,15 @@
  */
 import { availableParallelism } from "node:os";
 import { type Data, makeData, type RecordBatch, Type } from "apache-arrow";
-import { InvalidArgumentError, WharfError } from "../../core/errors.js";
+import { WharfError } from "../../core/errors.js";
 import { WorkerPool } from "../../core/workers/worker-pool.js";
 import { batchOf } from "./arrow-table.js";
-import { gatherData, type Typed } from "./gather.js";
+import { FIXED_WIDTH_TYPES, gatherData, type Typed, tooLargeForOneBatch } from "./gather.js";
 import { GATHER_WORKER, type GatherResult, type GatherTask } from "./gather-worker.js";
 
 /** Rows below which a gather stays in this thread: copying the columns out would cost more. */
 const PARALLEL_ROWS = 500_000;
 const MAX_WORKERS = 8;
-
-const FIXED_WIDTH = new Set([
-  Type.Int,
-  Type.Float,
-  Type.Date,
-  Type.Time,
-  Type.Timestamp,
-  Type.Duration,
-  Type.Decimal,
-  Type.Interval,
-  Type.FixedSizeBinary,
-]);
 
 let pool: WorkerPool<GatherTask, GatherResult> | undefined;
 
@@ -50,7 +38,7 @@ function workerTask(data: Data, rows: Uint32Array): { task: () => GatherTask; co
   if (data.nullCount > 0) return undefined;
   const values = data.values as Typed | undefined;
   if (!values) return undefined;
-  if (FIXED_WIDTH.has(data.typeId)) {
+  if (FIXED_WIDTH_TYPES.has(data.typeId)) {
     const bytesPerValue = data.stride * values.BYTES_PER_ELEMENT;
     if (bytesPerValue % 4 !== 0) return undefined;
     const width = bytesPerValue >>> 2;
@@ -89,10 +77,7 @@ function transferOf(task: GatherTask): ArrayBuffer[] {
 
 /** A worker's answer as the column's new data. */
 function dataOf(source: Data, length: number, result: GatherResult): Data {
-  if ("tooLarge" in result)
-    throw new InvalidArgumentError(
-      "A string or binary column passed 2 GiB in one batch; use a smaller batch size.",
-    );
+  if ("tooLarge" in result) throw tooLargeForOneBatch();
   if ("words" in result) {
     const ArrayType = (source.values as Typed).constructor as new (
       buffer: ArrayBuffer,

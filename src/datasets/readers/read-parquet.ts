@@ -61,36 +61,31 @@ export async function decodeParquetOnWorker(parquet: Uint8Array): Promise<Record
   return batchesOfIpc(await decodeToIpc(parquet, undefined, codecPool().size > 1));
 }
 
-/** A parquet file in memory decoded in this thread (the chosen columns, or all). */
-async function decodeParquet(
-  bytes: Uint8Array,
-  options: { columns?: readonly string[] } = {},
-): Promise<RecordBatch[]> {
-  return batchesOfIpc(await decodeParquetToIpc(bytes, { columns: options.columns && [...options.columns] }));
-}
-
 interface Run {
   first: number;
   count: number;
   /** The run's first row in the file. */
   row: number;
+  /** Where its column chunks lie in the file: [start, end). */
+  start: number;
+  end: number;
 }
 
 /** The row groups in consecutive runs of about `targetBytes` of compressed data each. */
-function runsOf(groups: readonly ThriftStruct[], targetBytes: number): Run[] {
+function runsOf(
+  groups: readonly ThriftStruct[],
+  spans: readonly { start: number; end: number }[],
+  targetBytes: number,
+): Run[] {
   const runs: Run[] = [];
   let row = 0;
-  let runBytes = 0;
   groups.forEach((group, index) => {
-    const span = rowGroupSpan(group);
+    const span = spans[index] as { start: number; end: number };
     const last = runs[runs.length - 1];
-    if (last && runBytes + (span.end - span.start) <= targetBytes) {
+    if (last && span.end - last.start <= targetBytes) {
       last.count++;
-      runBytes += span.end - span.start;
-    } else {
-      runs.push({ first: index, count: 1, row });
-      runBytes = span.end - span.start;
-    }
+      last.end = span.end;
+    } else runs.push({ first: index, count: 1, row, ...span });
     row += rowGroupRows(group);
   });
   return runs;
@@ -113,21 +108,18 @@ export async function* readParquetBatches(
   }
   const groups = rowGroupsOf(footer);
   const pool = codecPool();
-  const totalBytes = groups.reduce((sum, group) => {
-    const span = rowGroupSpan(group);
-    return sum + span.end - span.start;
-  }, 0);
+  const spans = groups.map(rowGroupSpan);
+  const totalBytes = spans.reduce((sum, span) => sum + span.end - span.start, 0);
   // Twice as many runs as threads, so that one slow run does not leave the others idle.
-  const runs = runsOf(groups, Math.min(MAX_RUN_BYTES, Math.ceil(totalBytes / (2 * pool.size))));
+  const runs = runsOf(groups, spans, Math.min(MAX_RUN_BYTES, Math.ceil(totalBytes / (2 * pool.size))));
   const decodeRun = (run: Run): Promise<Uint8Array> => {
-    const start = rowGroupSpan(groups[run.first] as ThriftStruct).start;
-    const end = rowGroupSpan(groups[run.first + run.count - 1] as ThriftStruct).end;
-    const parquet = rowGroupsFile(footer, run.first, run.count, view.subarray(start, end));
+    const parquet = rowGroupsFile(footer, run.first, run.count, view.subarray(run.start, run.end));
     return decodeToIpc(parquet, columns, runs.length > 1 && pool.size > 1);
   };
   // A file without row groups still has a schema, which decoding the whole (empty) file gives.
   if (runs.length === 0) {
-    for (const batch of await decodeParquet(view, options)) yield { schema: batch.schema, batch };
+    for (const batch of batchesOfIpc(await decodeToIpc(view, columns, false)))
+      yield { schema: batch.schema, batch };
     return;
   }
   const pending = runs.slice(0, pool.size + 1).map(decodeRun);
