@@ -12,6 +12,7 @@ import { startMoto } from "../test/support/moto-server.js";
 import { BENCH_WORK, prepareBenchRepos } from "./support/bench-repos.js";
 import { onCpus, startServer, type Timed, timeCommand } from "./support/processes.js";
 import { median, printTable, type Row } from "./support/report.js";
+import { emptyTrash, retire } from "./support/trash.js";
 
 const RUNS = 3;
 const REPO = "bench/mixed";
@@ -32,7 +33,7 @@ async function timeClient(
   try {
     return await timeCommand(...onCpus(CLIENT_CPU, process.execPath, [client, what, url, REPO, target]));
   } finally {
-    await rm(home, { recursive: true, force: true });
+    await retire(home);
   }
 }
 
@@ -53,8 +54,9 @@ async function main(): Promise<void> {
         async () => pulled.push(await timeClient("pull", server.url, target)),
       ];
       for (const job of run % 2 === 0 ? jobs : jobs.reverse()) await job();
-      await rm(cache, { recursive: true, force: true });
-      await rm(target, { recursive: true, force: true });
+      // Moved aside, not deleted: the next run would pay for the deleted files (support/trash.ts).
+      await retire(cache);
+      await retire(target);
     }
     await moto.bucket("bench-mirror");
     const s3 = await timeClient("pull", server.url, "s3://bench-mirror/store", moto.env);
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     server.process.kill("SIGTERM");
     await moto.stop();
     await rm(work, { recursive: true, force: true });
+    await emptyTrash();
   }
 }
 

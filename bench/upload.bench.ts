@@ -1,8 +1,9 @@
-import { rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureRandomFile, ensureSmallFiles } from "./support/files.js";
 import { onCpus, startServer, type Timed, timeCommand } from "./support/processes.js";
 import { printTable, type Row } from "./support/report.js";
+import { emptyTrash, retire } from "./support/trash.js";
 
 const SMALL_COUNT = 1000;
 const BIG_SIZE = 2 ** 30;
@@ -20,10 +21,14 @@ async function prepare(): Promise<void> {
   await writeFile(join(work, "server.yaml"), `tokens:\n  - { token: ${TOKEN}, user: bench, role: write }\n`);
 }
 
-/** One upload by one client into a fresh store, from an empty repo; the server is stopped after. */
+/**
+ * One upload by one client into a fresh store, from an empty repo; the server is stopped after. The
+ * store is moved aside, not deleted, so that the second client does not pay for the first one's
+ * deleted files (support/trash.ts).
+ */
 async function upload(who: "wharf" | "hf"): Promise<Timed> {
   const store = join(work, `store-${who}`);
-  await rm(store, { recursive: true, force: true });
+  await retire(store);
   const server = await startServer(
     cli,
     ["serve", "--store", store, "--port", "0", "--config", join(work, "server.yaml")],
@@ -47,14 +52,20 @@ async function upload(who: "wharf" | "hf"): Promise<Timed> {
     return timed;
   } finally {
     server.process.kill("SIGTERM");
-    await rm(store, { recursive: true, force: true });
+    await retire(store);
   }
 }
 
 async function main(): Promise<void> {
   await prepare();
-  const wharf = await upload("wharf");
-  const hf = await upload("hf");
+  let wharf: Timed;
+  let hf: Timed;
+  try {
+    wharf = await upload("wharf");
+    hf = await upload("hf");
+  } finally {
+    await emptyTrash();
+  }
   const rows: Row[] = [
     {
       what: `${SMALL_COUNT} files of 4-64 KiB + one 1 GiB file`,

@@ -110,7 +110,7 @@ export function parseContentRange(value: string | undefined): { start?: number; 
  * The file's metadata calls (open, stat, truncate, close, rename) are made synchronously: each is a
  * quick call on a local disk, and through the thread pool its two hand-offs cost more than the call
  * itself, which a snapshot of a thousand small files feels (measured with bench/snapshot). The bytes
- * are written asynchronously (FileSink), where the time goes for a big file.
+ * are written synchronously too (FileSink says why).
  */
 function sizeOf(path: string): number | undefined {
   return statSync(path, { throwIfNoEntry: false })?.size;
@@ -334,8 +334,6 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
       } catch (error) {
         dropped = error;
       }
-      // A failed pipeline does not wait for the write under way; the position counts once it lands.
-      await sink.settled();
       position = sink.position;
       transferred += position - before;
       if (dropped !== undefined) {
