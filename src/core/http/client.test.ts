@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   BadRequestError,
   EntryNotFoundError,
@@ -27,6 +28,8 @@ let main: { server: Server; url: string };
 let other: { server: Server; url: string };
 let counter = 0;
 let posts = 0;
+const BIG_BODY = 64 * 1024 * 1024;
+let bigClosedEarly: boolean | undefined;
 const client = new HttpClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
 
 beforeAll(async () => {
@@ -71,6 +74,37 @@ beforeAll(async () => {
       res.writeHead(302, { location: `${other.url}/cdn` }).end();
     } else if (path === "/target") {
       res.end("target");
+    } else if (path === "/hang") {
+      // Never answers; the client's timeout must end the wait.
+    } else if (path === "/echo") {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () =>
+        res.end(
+          JSON.stringify({
+            length: req.headers["content-length"] ?? null,
+            chunked: req.headers["transfer-encoding"] === "chunked",
+            body: Buffer.concat(chunks).toString(),
+          }),
+        ),
+      );
+    } else if (path === "/port") {
+      res.end(String(req.socket.remotePort));
+    } else if (path === "/big") {
+      res.writeHead(200, { "content-length": String(BIG_BODY) });
+      const chunk = Buffer.alloc(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < BIG_BODY) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      res.on("close", () => {
+        bigClosedEarly = sent < BIG_BODY || !res.writableFinished;
+      });
+      pump();
     } else {
       res.writeHead(500).end();
     }
@@ -179,5 +213,40 @@ describe("HttpClient", () => {
     const error = await client.request("http://127.0.0.1:1/", { retry: { maxRetries: 1 } }).catch((e) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.message).toContain("after 2 tries");
+  });
+
+  it("gives up on an answer that does not come within timeoutMs", async () => {
+    const error = await client.request(`${main.url}/hang`, { timeoutMs: 100, retry: false }).catch((e) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.cause?.code).toBe("WHARF_HEADERS_TIMEOUT");
+  });
+
+  it("sends byte and text bodies with their length, and stream bodies whole", async () => {
+    const bytes = await (
+      await client.request(`${main.url}/echo`, { method: "PUT", body: new TextEncoder().encode("héllo") })
+    ).json();
+    expect(bytes).toEqual({ length: "6", chunked: false, body: "héllo" });
+    const stream = await (
+      await client.request(`${main.url}/echo`, {
+        method: "PUT",
+        body: () => Readable.from([Buffer.from("a"), Buffer.from("bc")]),
+      })
+    ).json();
+    expect(stream).toEqual({ length: null, chunked: true, body: "abc" });
+    const empty = await (await client.request(`${main.url}/echo`, { method: "POST" })).json();
+    expect(empty).toEqual({ length: "0", chunked: false, body: "" });
+  });
+
+  it("keeps one connection for requests in turn, and drops a long body it discards", async () => {
+    const pooled = new HttpClient();
+    try {
+      const first = await (await pooled.request(`${main.url}/port`)).text();
+      const second = await (await pooled.request(`${main.url}/port`)).text();
+      expect(second).toBe(first);
+      await (await pooled.request(`${main.url}/big`)).discard();
+      await vi.waitFor(() => expect(bigClosedEarly).toBe(true));
+    } finally {
+      await pooled.close();
+    }
   });
 });

@@ -64,7 +64,11 @@ export async function waitBeforeRetry(delayMs: number, signal: AbortSignal | und
   }
 }
 
-/** Error codes of Node and undici that mean the connection failed or dropped, not the request. */
+/** The codes of the HTTP client's two timeouts (client.ts): no answer yet, and a body that stalled. */
+export const HEADERS_TIMEOUT = "WHARF_HEADERS_TIMEOUT";
+export const BODY_TIMEOUT = "WHARF_BODY_TIMEOUT";
+
+/** Error codes that mean the connection failed or dropped, not the request: Node's, and the timeouts. */
 const NETWORK_ERROR_CODES = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
@@ -74,14 +78,9 @@ const NETWORK_ERROR_CODES = new Set([
   "EHOSTUNREACH",
   "ENETUNREACH",
   "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
-  "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH",
   "ERR_STREAM_PREMATURE_CLOSE",
+  HEADERS_TIMEOUT,
+  BODY_TIMEOUT,
 ]);
 
 /** True for a failure of the connection (worth a retry or a resume), false for anything else. */

@@ -1,8 +1,8 @@
 /**
  * Sends part of a local file as an answer's body, through two reused buffers: each is filled from the
  * file only after the socket has taken its previous contents. A read stream allocates a fresh buffer
- * per chunk instead, and in a process that has loaded undici (wharf's CLI has) that runs at about half
- * the speed (bench/serve). At most two chunks per download are in memory, however slow the client.
+ * per chunk instead, and in a process that had loaded undici (wharf's CLI did then) that ran at about
+ * half the speed (bench/serve). At most two chunks per download are in memory, however slow the client.
  * Used by the resolve route when the store is a folder.
  */
 import { once } from "node:events";
