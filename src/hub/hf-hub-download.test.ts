@@ -120,6 +120,27 @@ describe("hfHubDownload", () => {
     expect(existsSync(join(storage, "blobs", `${sha}.incomplete`))).toBe(false);
   });
 
+  it("fetches a small blob without a lock file, and several calls at once leave one intact blob", async () => {
+    const paths = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        hfHubDownload({ ...flights, filename: "README.md", cacheDir, endpoint: hub.url, token: false }),
+      ),
+    );
+    expect(new Set(paths).size).toBe(1);
+    const storage = join(cacheDir, "datasets--vega--flights");
+    const blobs = await readdir(join(storage, "blobs"));
+    expect(blobs).toHaveLength(1);
+    expect(blobs[0]).toMatch(/^[0-9a-f]{40}$/);
+    expect(existsSync(join(cacheDir, ".locks"))).toBe(false);
+    expect((await readFile(paths[0] as string)).length).toBeGreaterThan(0);
+  });
+
+  it("keeps the per-blob lock for a blob of 1 MiB or more", async () => {
+    await hfHubDownload({ ...flights, filename: parquetPath, cacheDir, endpoint: hub.url, token: false });
+    // The lock's folder is made on first use and the lock file removed once the blob is in place.
+    expect(await readdir(join(cacheDir, ".locks", "datasets--vega--flights"))).toEqual([]);
+  });
+
   it("writes a cache that @huggingface/hub's scanCacheDir reads", async () => {
     for (const filename of ["README.md", parquetPath]) {
       await hfHubDownload({ ...flights, filename, cacheDir, endpoint: hub.url, token: false });

@@ -287,6 +287,26 @@ describe("downloadFile", () => {
     await expectOnlyComplete(dest, body);
   });
 
+  it("removes a partial file of its own on failure when told not to keep it", async () => {
+    const url = server.serve("/own.bin", body, { chunkDelayMs: 5 });
+    const dest = join(dir, "own.bin");
+    const controller = new AbortController();
+    const error = await downloadFile({
+      url,
+      dest,
+      client,
+      incompletePath: `${dest}.mine.incomplete`,
+      keepPartial: false,
+      lockPath: false,
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.done > body.length / 3) controller.abort();
+      },
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it("starts over when a partial file from an earlier run does not belong to the file", async () => {
     const url = server.serve("/stale.bin", body);
     const dest = join(dir, "stale.bin");

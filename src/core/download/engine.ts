@@ -56,6 +56,11 @@ export interface DownloadOptions {
   /** The temporary file; default `${dest}.incomplete`. */
   incompletePath?: string;
   /**
+   * Keep the partial file when the download fails, for a later run to resume (the default). False for a
+   * temporary file of this call's own, which no later run would find: a failure then removes it.
+   */
+  keepPartial?: boolean;
+  /**
    * The cross-process lock; default a file named by the hash of `dest`'s absolute path in the user's
    * `$TMPDIR/wharf-locks-<uid>`; false when the caller holds one.
    */
@@ -363,7 +368,8 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
     closeSync(fd);
     // Bytes known to be wrong are not worth resuming from, and an empty file (the request failed
     // before a byte arrived, say with a 404) is not worth leaving behind.
-    if (error instanceof SizeMismatchError || position === 0) await discardPartial();
+    if (error instanceof SizeMismatchError || position === 0 || options.keepPartial === false)
+      await discardPartial();
     else await saveEtag(incomplete, etag);
     throw error;
   }
