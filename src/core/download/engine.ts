@@ -11,7 +11,6 @@ import { closeSync, createReadStream, fsync, ftruncateSync, openSync, renameSync
 import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import {
   AbortedError,
@@ -31,7 +30,7 @@ import {
 } from "../http/retry.js";
 import { acquireLock } from "../lock.js";
 import type { OnProgress } from "../progress.js";
-import { FileSink } from "./file-sink.js";
+import { FileSink, receiveInto } from "./file-sink.js";
 
 export interface DownloadOptions {
   url: string;
@@ -335,7 +334,7 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
       });
       let dropped: unknown;
       try {
-        await pipeline(response.body, sink, { signal });
+        await receiveInto(response.body, sink, signal);
       } catch (error) {
         dropped = error;
       }

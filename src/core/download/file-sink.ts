@@ -1,7 +1,8 @@
 /**
- * A Writable that writes a download's bytes at known positions of an open file and hashes exactly the
- * bytes that reached the file. Because the hash and the offset only move after a write succeeds, a
- * download cut at any point can resume from `position` with a hash that is still right.
+ * Where a download's bytes go: `FileSink` writes them at known positions of an open file and hashes
+ * exactly the bytes that reached the file, and `receiveInto` feeds it an answer's body. Because the hash
+ * and the offset only move after a write succeeds, a download cut at any point can resume from
+ * `position` with a hash that is still right.
  *
  * Each chunk is written synchronously as it arrives. Both halves of that were measured on a 1 GiB
  * download from 127.0.0.1, beside curl's 0.65 s on this machine:
@@ -12,10 +13,14 @@
  *   read faults in fresh pages, where chunks written at once are freed young and their memory reused.
  * A write of one socket read (64 KiB) to the page cache holds the event loop for microseconds while the
  * kernel keeps receiving into the socket's buffer.
+ *
+ * The body is read with a `data` listener, not `stream.pipeline` into a Writable: a pipeline makes an
+ * AbortController per call and aborts it when done, which builds a DOMException with its stack, about
+ * 40 µs a download; a 1,000-file snapshot spent 5% of its time there.
  */
 import type { Hash } from "node:crypto";
-import { writeSync, writevSync } from "node:fs";
-import { Writable } from "node:stream";
+import { writeSync } from "node:fs";
+import { finished, type Readable } from "node:stream";
 
 export interface FileSinkOptions {
   /** The open file's descriptor. */
@@ -26,71 +31,53 @@ export interface FileSinkOptions {
   onWritten: (position: number) => void;
 }
 
-export class FileSink extends Writable {
+export class FileSink {
   position: number;
   private readonly fd: number;
   private readonly hash: Hash | undefined;
   private readonly onWritten: (position: number) => void;
 
   constructor(options: FileSinkOptions) {
-    super();
     this.fd = options.fd;
     this.position = options.position;
     this.hash = options.hash;
     this.onWritten = options.onWritten;
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    callback(this.tryWrite([chunk]));
-  }
-
-  override _writev(
-    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
-    callback: (error?: Error | null) => void,
-  ): void {
-    callback(this.tryWrite(chunks.map((entry) => entry.chunk)));
-  }
-
-  /** Writes the chunks; returns the error that stopped it, if any. */
-  private tryWrite(chunks: Buffer[]): Error | undefined {
-    try {
-      this.writeChunks(chunks);
-      return undefined;
-    } catch (error) {
-      return error as Error;
-    }
-  }
-
-  private writeChunks(chunks: Buffer[]): void {
+  /** Writes `chunk` at the position; throws what stopped it (the position then counts what landed). */
+  write(chunk: Buffer): void {
     let written = 0;
-    const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     // A write may take less than asked; keep going from where it stopped.
-    let pending = chunks;
-    while (written < total) {
-      const at = this.position + written;
-      const bytesWritten =
-        pending.length === 1
-          ? writeSync(this.fd, pending[0] as Buffer, 0, undefined, at)
-          : writevSync(this.fd, pending, at);
-      written += bytesWritten;
-      pending = dropBytes(pending, bytesWritten);
+    while (written < chunk.length) {
+      written += writeSync(this.fd, chunk, written, chunk.length - written, this.position + written);
     }
-    for (const chunk of chunks) this.hash?.update(chunk);
-    this.position += total;
+    this.hash?.update(chunk);
+    this.position += chunk.length;
     this.onWritten(this.position);
   }
 }
 
-function dropBytes(chunks: Buffer[], count: number): Buffer[] {
-  let left = count;
-  const rest: Buffer[] = [];
-  for (const chunk of chunks) {
-    if (left >= chunk.length) {
-      left -= chunk.length;
-      continue;
-    }
-    rest.push(left > 0 ? chunk.subarray(left) : chunk);
-    left = 0;
-  }
-  return rest;
+/**
+ * Writes every chunk of `body` into `sink` as it arrives. Settles when the body has ended, or rejects
+ * with what stopped it: the connection (a dropped socket, a body cut short), a failed write, or the
+ * signal (the body is destroyed with the signal's reason).
+ */
+export function receiveInto(body: Readable, sink: FileSink, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => body.destroy(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    finished(body, (error) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (error) reject(error);
+      else resolve();
+    });
+    body.on("data", (chunk: Buffer) => {
+      try {
+        sink.write(chunk);
+      } catch (error) {
+        body.destroy(error as Error);
+      }
+    });
+    if (signal?.aborted) onAbort();
+  });
 }
