@@ -28,14 +28,19 @@ export interface FileSinkOptions {
   position: number;
   hash: Hash | undefined;
   /** Called after each write with the new position. Throwing here fails the download. */
-  onWritten: (position: number) => void;
+  onWritten?: (position: number) => void;
 }
 
-export class FileSink {
+/** Takes a body's chunks one at a time, synchronously; throws to stop the body. */
+export interface ChunkSink {
+  write(chunk: Buffer): void;
+}
+
+export class FileSink implements ChunkSink {
   position: number;
   private readonly fd: number;
   private readonly hash: Hash | undefined;
-  private readonly onWritten: (position: number) => void;
+  private readonly onWritten: ((position: number) => void) | undefined;
 
   constructor(options: FileSinkOptions) {
     this.fd = options.fd;
@@ -53,7 +58,7 @@ export class FileSink {
     }
     this.hash?.update(chunk);
     this.position += chunk.length;
-    this.onWritten(this.position);
+    this.onWritten?.(this.position);
   }
 }
 
@@ -62,7 +67,7 @@ export class FileSink {
  * with what stopped it: the connection (a dropped socket, a body cut short), a failed write, or the
  * signal (the body is destroyed with the signal's reason).
  */
-export function receiveInto(body: Readable, sink: FileSink, signal?: AbortSignal): Promise<void> {
+export function receiveInto(body: Readable, sink: ChunkSink, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = () => body.destroy(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -298,6 +298,47 @@ describe("commits", () => {
     expect((await fetch(verify.href, { method: "POST" })).status).toBe(200);
   });
 
+  it("refuses a part longer than its size without writing into the next part", async () => {
+    const big = randomBytes(17 * 2 ** 20);
+    const oid = createHash("sha256").update(big).digest("hex");
+    const answer = (await (
+      await fetch(`${hub.url}/datasets/team/secret-data.git/info/lfs/objects/batch`, {
+        method: "POST",
+        headers: { "content-type": "application/vnd.git-lfs+json", authorization: `Bearer ${ALICE}` },
+        body: JSON.stringify({
+          operation: "upload",
+          transfers: ["multipart"],
+          objects: [{ oid, size: big.length }],
+        }),
+      })
+    ).json()) as {
+      objects: Array<{ actions: { upload: { href: string; header: Record<string, string> } } }>;
+    };
+    const upload = answer.objects[0]?.actions.upload ?? { href: "", header: {} };
+    const chunk = Number(upload.header.chunk_size);
+    const keys = Object.keys(upload.header)
+      .filter((key) => /^\d+$/.test(key))
+      .sort();
+    const partOf = (index: number) => Buffer.from(big.subarray(index * chunk, (index + 1) * chunk));
+    const put = (index: number, body: Buffer) =>
+      fetch(upload.header[keys[index] as string] as string, { method: "PUT", body }).then(
+        (response) => response.status,
+        () => "cut",
+      );
+    expect(await put(1, partOf(1))).toBe(200);
+    expect(await put(2, partOf(2))).toBe(200);
+    // Part 1 with 64 KiB too many: refused (a 400, or the connection cut mid-body).
+    expect(await put(0, Buffer.concat([partOf(0), randomBytes(65_536)]))).not.toBe(200);
+    expect(await put(0, partOf(0))).toBe(200);
+    const completion = await fetch(upload.href, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.git-lfs+json" },
+      body: JSON.stringify({ oid, parts: [1, 2, 3].map((partNumber) => ({ partNumber, etag: "x" })) }),
+    });
+    // Stored only if part 2's bytes were left as they came.
+    expect(completion.status).toBe(200);
+  });
+
   it("stores nothing from a corrupted part, and nothing from a commit whose client died midway", async () => {
     const big = randomBytes(17 * 2 ** 20);
     const oid = createHash("sha256").update(big).digest("hex");

@@ -7,12 +7,12 @@
  * must complete on the server its parts went to.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
+import { FileSink, receiveInto } from "../../core/download/file-sink.js";
 import { sha256OfFile } from "../../core/hash.js";
 import type { RepoStore } from "../store/repo-store.js";
 import { badRequest } from "./hub-error.js";
@@ -25,21 +25,28 @@ export function partCount(size: number): number {
   return Math.max(1, Math.ceil(size / PART_SIZE));
 }
 
-/** Writes a stream to `path` (at `start`), refusing more than `limit` bytes; says how many came and their sha256. */
-async function receive(body: NodeJS.ReadableStream, path: string, limit: number, start?: number) {
+/**
+ * Writes a body to `path` (at `start`), refusing more than `limit` bytes before writing them; says how
+ * many came and, for a whole object, their sha256. Each chunk is written synchronously as it arrives
+ * (core's FileSink says why: handing socket chunks to the thread pool cost far more).
+ */
+async function receive(body: Readable, path: string, limit: number, start?: number) {
   const hash = start === undefined ? createHash("sha256") : undefined;
-  let size = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > limit) return callback(badRequest(`The upload is longer than the ${limit} bytes expected.`));
-      hash?.update(chunk);
-      callback(null, chunk);
-    },
-  });
-  const out = start === undefined ? createWriteStream(path) : createWriteStream(path, { flags: "r+", start });
-  await pipeline(body, count, out);
-  return { size, sha256: hash?.digest("hex") };
+  const first = start ?? 0;
+  const fd = openSync(path, start === undefined ? "w" : "r+");
+  const sink = new FileSink({ fd, position: first, hash });
+  try {
+    await receiveInto(body, {
+      write(chunk) {
+        if (sink.position - first + chunk.length > limit)
+          throw badRequest(`The upload is longer than the ${limit} bytes expected.`);
+        sink.write(chunk);
+      },
+    });
+  } finally {
+    closeSync(fd);
+  }
+  return { size: sink.position - first, sha256: hash?.digest("hex") };
 }
 
 async function storeIfRight(
@@ -56,11 +63,7 @@ async function storeIfRight(
 }
 
 /** A basic transfer: the whole object in one request. */
-export async function receiveWhole(
-  store: RepoStore,
-  body: NodeJS.ReadableStream,
-  grant: SignedGrant,
-): Promise<void> {
+export async function receiveWhole(store: RepoStore, body: Readable, grant: SignedGrant): Promise<void> {
   const temporary = join(tmpdir(), `wharf-upload-${randomBytes(8).toString("hex")}`);
   try {
     await storeIfRight(store, temporary, await receive(body, temporary, grant.size), grant);
@@ -79,11 +82,7 @@ function partsFolder(grant: SignedGrant): string {
  * One part of a multipart upload, written into the whole at its offset; a marker says it arrived. Its
  * ETag only names the upload; the whole is checked at completion.
  */
-export async function receivePart(
-  body: NodeJS.ReadableStream,
-  grant: SignedGrant,
-  part: number,
-): Promise<string> {
+export async function receivePart(body: Readable, grant: SignedGrant, part: number): Promise<string> {
   const parts = partCount(grant.size);
   if (!Number.isInteger(part) || part < 1 || part > parts)
     throw badRequest(`There is no part ${part} of ${parts}.`);

@@ -7,6 +7,7 @@
  * whose sha256 and size are the ones signed for (lfs-uploads.ts); the commit that names the oid
  * (`lfsFile`) comes after.
  */
+import type { Readable } from "node:stream";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { absoluteUrl, openRepoForWrite, type ServerDeps, typeFromPlural } from "../context.js";
 import { badRequest, HubHttpError, repoNotFound } from "../hub-error.js";
@@ -128,7 +129,7 @@ export function registerLfsRoutes(app: FastifyInstance, deps: ServerDeps): void 
       "/_wharf/lfs/upload/:oid",
       { bodyLimit: Number.MAX_SAFE_INTEGER },
       async (request: SignedRequest) => {
-        await receiveWhole(deps.store, request.body as NodeJS.ReadableStream, granted(request));
+        await receiveWhole(deps.store, request.body as Readable, granted(request));
         return {};
       },
     );
@@ -137,7 +138,7 @@ export function registerLfsRoutes(app: FastifyInstance, deps: ServerDeps): void 
       { bodyLimit: PART_SIZE },
       async (request: SignedRequest, reply) => {
         const etag = await receivePart(
-          request.body as NodeJS.ReadableStream,
+          request.body as Readable,
           granted(request),
           Number(request.params.part),
         );
