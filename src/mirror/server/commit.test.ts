@@ -35,6 +35,35 @@ const headOf = async () =>
     ).json()) as { sha: string }
   ).sha;
 
+interface MultipartUpload {
+  /** The completion URL. */
+  href: string;
+  header: Record<string, string>;
+}
+
+/** Asks the batch API for a multipart upload of `object`; undefined once the server holds it. */
+async function multipartUploadOf(object: Buffer): Promise<MultipartUpload | undefined> {
+  const oid = createHash("sha256").update(object).digest("hex");
+  const answer = (await (
+    await fetch(`${hub.url}/datasets/team/secret-data.git/info/lfs/objects/batch`, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.git-lfs+json", authorization: `Bearer ${ALICE}` },
+      body: JSON.stringify({
+        operation: "upload",
+        transfers: ["multipart"],
+        objects: [{ oid, size: object.length }],
+      }),
+    })
+  ).json()) as { objects: Array<{ actions?: { upload: MultipartUpload } }> };
+  return answer.objects[0]?.actions?.upload;
+}
+
+/** The part URLs' header keys of a multipart upload, in part order. */
+const partKeys = (upload: MultipartUpload) =>
+  Object.keys(upload.header)
+    .filter((key) => /^\d+$/.test(key))
+    .sort();
+
 describe("commits", () => {
   it("takes a commit from @huggingface/hub and serves its files back", async () => {
     const before = await headOf();
@@ -301,24 +330,9 @@ describe("commits", () => {
   it("refuses a part longer than its size without writing into the next part", async () => {
     const big = randomBytes(17 * 2 ** 20);
     const oid = createHash("sha256").update(big).digest("hex");
-    const answer = (await (
-      await fetch(`${hub.url}/datasets/team/secret-data.git/info/lfs/objects/batch`, {
-        method: "POST",
-        headers: { "content-type": "application/vnd.git-lfs+json", authorization: `Bearer ${ALICE}` },
-        body: JSON.stringify({
-          operation: "upload",
-          transfers: ["multipart"],
-          objects: [{ oid, size: big.length }],
-        }),
-      })
-    ).json()) as {
-      objects: Array<{ actions: { upload: { href: string; header: Record<string, string> } } }>;
-    };
-    const upload = answer.objects[0]?.actions.upload ?? { href: "", header: {} };
+    const upload = (await multipartUploadOf(big)) ?? { href: "", header: {} };
     const chunk = Number(upload.header.chunk_size);
-    const keys = Object.keys(upload.header)
-      .filter((key) => /^\d+$/.test(key))
-      .sort();
+    const keys = partKeys(upload);
     const partOf = (index: number) => Buffer.from(big.subarray(index * chunk, (index + 1) * chunk));
     const put = (index: number, body: Buffer) =>
       fetch(upload.header[keys[index] as string] as string, { method: "PUT", body }).then(
@@ -342,25 +356,9 @@ describe("commits", () => {
   it("stores nothing from a corrupted part, and nothing from a commit whose client died midway", async () => {
     const big = randomBytes(17 * 2 ** 20);
     const oid = createHash("sha256").update(big).digest("hex");
-    const batch = async () =>
-      (await (
-        await fetch(`${hub.url}/datasets/team/secret-data.git/info/lfs/objects/batch`, {
-          method: "POST",
-          headers: { "content-type": "application/vnd.git-lfs+json", authorization: `Bearer ${ALICE}` },
-          body: JSON.stringify({
-            operation: "upload",
-            transfers: ["multipart"],
-            objects: [{ oid, size: big.length }],
-          }),
-        })
-      ).json()) as {
-        objects: Array<{ actions?: { upload: { href: string; header: Record<string, string> } } }>;
-      };
-    const { upload } = (await batch()).objects[0]?.actions ?? { upload: { href: "", header: {} } };
+    const upload = (await multipartUploadOf(big)) ?? { href: "", header: {} };
     const chunk = Number(upload.header.chunk_size);
-    const keys = Object.keys(upload.header)
-      .filter((key) => /^\d+$/.test(key))
-      .sort();
+    const keys = partKeys(upload);
     for (const [index, key] of keys.entries()) {
       const part = Buffer.from(big.subarray(index * chunk, (index + 1) * chunk));
       if (index === 1) part[100] = (part[100] ?? 0) ^ 0xff; // one flipped byte, the right size
@@ -372,7 +370,7 @@ describe("commits", () => {
       body: JSON.stringify({ oid, parts: keys.map((key) => ({ partNumber: Number(key), etag: "x" })) }),
     });
     expect(completion.status).toBe(400);
-    expect((await batch()).objects[0]?.actions).toBeDefined(); // still not stored
+    expect(await multipartUploadOf(big)).toBeDefined(); // still not stored
 
     const head = await headOf();
     const body = [
