@@ -353,6 +353,50 @@ describe("commits", () => {
     expect(completion.status).toBe(200);
   });
 
+  it("stores a multipart upload whose parts came in reverse order", async () => {
+    const big = randomBytes(17 * 2 ** 20);
+    const oid = createHash("sha256").update(big).digest("hex");
+    const upload = (await multipartUploadOf(big)) ?? { href: "", header: {} };
+    const chunk = Number(upload.header.chunk_size);
+    const keys = partKeys(upload);
+    for (const [index, key] of [...keys.entries()].reverse()) {
+      const part = big.subarray(index * chunk, (index + 1) * chunk);
+      expect((await fetch(upload.header[key] as string, { method: "PUT", body: part })).status).toBe(200);
+    }
+    const completion = await fetch(upload.href, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.git-lfs+json" },
+      body: JSON.stringify({ oid, parts: keys.map((key) => ({ partNumber: Number(key), etag: "x" })) }),
+    });
+    expect(completion.status).toBe(200);
+    expect(await multipartUploadOf(big)).toBeUndefined();
+  });
+
+  it("refuses an upload whose part was sent again with other bytes after it was hashed", async () => {
+    const big = randomBytes(17 * 2 ** 20);
+    const oid = createHash("sha256").update(big).digest("hex");
+    const upload = (await multipartUploadOf(big)) ?? { href: "", header: {} };
+    const chunk = Number(upload.header.chunk_size);
+    const keys = partKeys(upload);
+    for (const [index, key] of keys.entries()) {
+      const part = big.subarray(index * chunk, (index + 1) * chunk);
+      expect((await fetch(upload.header[key] as string, { method: "PUT", body: part })).status).toBe(200);
+    }
+    // Time for the server to hash the parts as they came; then the first one comes again, changed.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const changed = Buffer.from(big.subarray(0, chunk));
+    changed[7] = (changed[7] ?? 0) ^ 0xff;
+    const first = upload.header[keys[0] as string] as string;
+    expect((await fetch(first, { method: "PUT", body: changed })).status).toBe(200);
+    const completion = await fetch(upload.href, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.git-lfs+json" },
+      body: JSON.stringify({ oid, parts: keys.map((key) => ({ partNumber: Number(key), etag: "x" })) }),
+    });
+    expect(completion.status).toBe(400);
+    expect(await multipartUploadOf(big)).toBeDefined();
+  });
+
   it("stores nothing from a corrupted part, and nothing from a commit whose client died midway", async () => {
     const big = randomBytes(17 * 2 ** 20);
     const oid = createHash("sha256").update(big).digest("hex");

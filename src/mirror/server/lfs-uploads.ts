@@ -16,6 +16,7 @@ import { FileSink, receiveInto } from "../../core/download/file-sink.js";
 import { sha256OfFile } from "../../core/hash.js";
 import type { RepoStore } from "../store/repo-store.js";
 import { badRequest } from "./hub-error.js";
+import { PartHashes } from "./part-hashes.js";
 import type { SignedGrant } from "./upload-signature.js";
 
 /** The size of each part of a multipart upload (the last may be shorter). */
@@ -79,6 +80,25 @@ function partsFolder(grant: SignedGrant): string {
 }
 
 /**
+ * The running hashes of the multipart uploads under way, by folder. At most `RUNNING_HASHES` are kept
+ * (the oldest is forgotten first); an upload without one is hashed whole at completion, as after a
+ * restart.
+ */
+const runningHashes = new Map<string, PartHashes>();
+const RUNNING_HASHES = 64;
+
+function partHashesOf(folder: string, size: number): PartHashes {
+  let hashes = runningHashes.get(folder);
+  if (!hashes) {
+    hashes = new PartHashes(folder, PART_SIZE, size);
+    runningHashes.set(folder, hashes);
+    if (runningHashes.size > RUNNING_HASHES)
+      runningHashes.delete(runningHashes.keys().next().value as string);
+  }
+  return hashes;
+}
+
+/**
  * One part of a multipart upload, written into the whole at its offset; a marker says it arrived. Its
  * ETag only names the upload; the whole is checked at completion.
  */
@@ -88,14 +108,20 @@ export async function receivePart(body: Readable, grant: SignedGrant, part: numb
     throw badRequest(`There is no part ${part} of ${parts}.`);
   const expected = part < parts ? PART_SIZE : grant.size - PART_SIZE * (parts - 1);
   const folder = partsFolder(grant);
-  await mkdir(folder, { recursive: true });
-  const whole = join(folder, "whole");
-  // Made once, then written at offsets by each part, in any order, several at once.
-  await writeFile(whole, "", { flag: "a" });
-  await rm(join(folder, String(part)), { force: true });
-  const got = await receive(body, whole, expected, (part - 1) * PART_SIZE);
-  if (got.size !== expected) throw badRequest(`Part ${part} must be ${expected} bytes, not ${got.size}.`);
-  await writeFile(join(folder, String(part)), "");
+  const hashes = partHashesOf(folder, grant.size);
+  hashes.arrive(part);
+  try {
+    await mkdir(folder, { recursive: true });
+    const whole = join(folder, "whole");
+    // Made once, then written at offsets by each part, in any order, several at once.
+    await writeFile(whole, "", { flag: "a" });
+    await rm(join(folder, String(part)), { force: true });
+    const got = await receive(body, whole, expected, (part - 1) * PART_SIZE);
+    if (got.size !== expected) throw badRequest(`Part ${part} must be ${expected} bytes, not ${got.size}.`);
+    await writeFile(join(folder, String(part)), "");
+  } finally {
+    hashes.settle(part);
+  }
   return `${grant.oid.slice(0, 16)}-${part}`;
 }
 
@@ -112,11 +138,15 @@ export async function completeParts(
     if (!present.has(String(part))) throw badRequest(`Part ${part} of ${parts} was not uploaded.`);
   if (named.length !== parts) throw badRequest(`The completion names ${named.length} parts, not ${parts}.`);
   const whole = join(folder, "whole");
+  const hashes = runningHashes.get(folder);
   try {
-    // Hashed on a worker thread when large, so the server answers other requests meanwhile.
     const { size } = await stat(whole);
-    await storeIfRight(store, whole, { size, sha256: await sha256OfFile(whole) }, grant);
+    // Hashed as the parts came when it could be; else here, on a worker thread when large, so the
+    // server answers other requests meanwhile.
+    const sha256 = (await hashes?.digest()) ?? (await sha256OfFile(whole));
+    await storeIfRight(store, whole, { size, sha256 }, grant);
   } finally {
+    runningHashes.delete(folder);
     await rm(folder, { recursive: true, force: true });
   }
 }

