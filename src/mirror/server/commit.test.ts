@@ -58,11 +58,35 @@ async function multipartUploadOf(object: Buffer): Promise<MultipartUpload | unde
   return answer.objects[0]?.actions?.upload;
 }
 
-/** The part URLs' header keys of a multipart upload, in part order. */
-const partKeys = (upload: MultipartUpload) =>
-  Object.keys(upload.header)
+/** A multipart upload of `object`, driven part by part as a client would. */
+async function multipart(object: Buffer) {
+  const oid = createHash("sha256").update(object).digest("hex");
+  const upload = (await multipartUploadOf(object)) ?? { href: "", header: {} };
+  const chunk = Number(upload.header.chunk_size);
+  const keys = Object.keys(upload.header)
     .filter((key) => /^\d+$/.test(key))
     .sort();
+  return {
+    parts: keys.length,
+    /** A copy of part `index`'s bytes (counted from 0). */
+    part: (index: number) => Buffer.from(object.subarray(index * chunk, (index + 1) * chunk)),
+    /** PUTs `body` as part `index`: the answer's status, or "cut" when the server cut the connection. */
+    put: (index: number, body: Buffer) =>
+      fetch(upload.header[keys[index] as string] as string, { method: "PUT", body }).then(
+        (response) => response.status,
+        () => "cut",
+      ),
+    /** POSTs the completion naming every part: the answer's status. */
+    complete: async () =>
+      (
+        await fetch(upload.href, {
+          method: "POST",
+          headers: { "content-type": "application/vnd.git-lfs+json" },
+          body: JSON.stringify({ oid, parts: keys.map((key) => ({ partNumber: Number(key), etag: "x" })) }),
+        })
+      ).status,
+  };
+}
 
 describe("commits", () => {
   it("takes a commit from @huggingface/hub and serves its files back", async () => {
@@ -328,92 +352,48 @@ describe("commits", () => {
   });
 
   it("refuses a part longer than its size without writing into the next part", async () => {
-    const big = randomBytes(17 * 2 ** 20);
-    const oid = createHash("sha256").update(big).digest("hex");
-    const upload = (await multipartUploadOf(big)) ?? { href: "", header: {} };
-    const chunk = Number(upload.header.chunk_size);
-    const keys = partKeys(upload);
-    const partOf = (index: number) => Buffer.from(big.subarray(index * chunk, (index + 1) * chunk));
-    const put = (index: number, body: Buffer) =>
-      fetch(upload.header[keys[index] as string] as string, { method: "PUT", body }).then(
-        (response) => response.status,
-        () => "cut",
-      );
-    expect(await put(1, partOf(1))).toBe(200);
-    expect(await put(2, partOf(2))).toBe(200);
+    const upload = await multipart(randomBytes(17 * 2 ** 20));
+    expect(await upload.put(1, upload.part(1))).toBe(200);
+    expect(await upload.put(2, upload.part(2))).toBe(200);
     // Part 1 with 64 KiB too many: refused (a 400, or the connection cut mid-body).
-    expect(await put(0, Buffer.concat([partOf(0), randomBytes(65_536)]))).not.toBe(200);
-    expect(await put(0, partOf(0))).toBe(200);
-    const completion = await fetch(upload.href, {
-      method: "POST",
-      headers: { "content-type": "application/vnd.git-lfs+json" },
-      body: JSON.stringify({ oid, parts: [1, 2, 3].map((partNumber) => ({ partNumber, etag: "x" })) }),
-    });
+    expect(await upload.put(0, Buffer.concat([upload.part(0), randomBytes(65_536)]))).not.toBe(200);
+    expect(await upload.put(0, upload.part(0))).toBe(200);
     // Stored only if part 2's bytes were left as they came.
-    expect(completion.status).toBe(200);
+    expect(await upload.complete()).toBe(200);
   });
 
   it("stores a multipart upload whose parts came in reverse order", async () => {
     const big = randomBytes(17 * 2 ** 20);
-    const oid = createHash("sha256").update(big).digest("hex");
-    const upload = (await multipartUploadOf(big)) ?? { href: "", header: {} };
-    const chunk = Number(upload.header.chunk_size);
-    const keys = partKeys(upload);
-    for (const [index, key] of [...keys.entries()].reverse()) {
-      const part = big.subarray(index * chunk, (index + 1) * chunk);
-      expect((await fetch(upload.header[key] as string, { method: "PUT", body: part })).status).toBe(200);
-    }
-    const completion = await fetch(upload.href, {
-      method: "POST",
-      headers: { "content-type": "application/vnd.git-lfs+json" },
-      body: JSON.stringify({ oid, parts: keys.map((key) => ({ partNumber: Number(key), etag: "x" })) }),
-    });
-    expect(completion.status).toBe(200);
+    const upload = await multipart(big);
+    for (let index = upload.parts - 1; index >= 0; index--)
+      expect(await upload.put(index, upload.part(index))).toBe(200);
+    expect(await upload.complete()).toBe(200);
     expect(await multipartUploadOf(big)).toBeUndefined();
   });
 
   it("refuses an upload whose part was sent again with other bytes after it was hashed", async () => {
     const big = randomBytes(17 * 2 ** 20);
-    const oid = createHash("sha256").update(big).digest("hex");
-    const upload = (await multipartUploadOf(big)) ?? { href: "", header: {} };
-    const chunk = Number(upload.header.chunk_size);
-    const keys = partKeys(upload);
-    for (const [index, key] of keys.entries()) {
-      const part = big.subarray(index * chunk, (index + 1) * chunk);
-      expect((await fetch(upload.header[key] as string, { method: "PUT", body: part })).status).toBe(200);
-    }
+    const upload = await multipart(big);
+    for (let index = 0; index < upload.parts; index++)
+      expect(await upload.put(index, upload.part(index))).toBe(200);
     // Time for the server to hash the parts as they came; then the first one comes again, changed.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const changed = Buffer.from(big.subarray(0, chunk));
+    const changed = upload.part(0);
     changed[7] = (changed[7] ?? 0) ^ 0xff;
-    const first = upload.header[keys[0] as string] as string;
-    expect((await fetch(first, { method: "PUT", body: changed })).status).toBe(200);
-    const completion = await fetch(upload.href, {
-      method: "POST",
-      headers: { "content-type": "application/vnd.git-lfs+json" },
-      body: JSON.stringify({ oid, parts: keys.map((key) => ({ partNumber: Number(key), etag: "x" })) }),
-    });
-    expect(completion.status).toBe(400);
+    expect(await upload.put(0, changed)).toBe(200);
+    expect(await upload.complete()).toBe(400);
     expect(await multipartUploadOf(big)).toBeDefined();
   });
 
   it("stores nothing from a corrupted part, and nothing from a commit whose client died midway", async () => {
     const big = randomBytes(17 * 2 ** 20);
-    const oid = createHash("sha256").update(big).digest("hex");
-    const upload = (await multipartUploadOf(big)) ?? { href: "", header: {} };
-    const chunk = Number(upload.header.chunk_size);
-    const keys = partKeys(upload);
-    for (const [index, key] of keys.entries()) {
-      const part = Buffer.from(big.subarray(index * chunk, (index + 1) * chunk));
+    const upload = await multipart(big);
+    for (let index = 0; index < upload.parts; index++) {
+      const part = upload.part(index);
       if (index === 1) part[100] = (part[100] ?? 0) ^ 0xff; // one flipped byte, the right size
-      expect((await fetch(upload.header[key] as string, { method: "PUT", body: part })).status).toBe(200);
+      expect(await upload.put(index, part)).toBe(200);
     }
-    const completion = await fetch(upload.href, {
-      method: "POST",
-      headers: { "content-type": "application/vnd.git-lfs+json" },
-      body: JSON.stringify({ oid, parts: keys.map((key) => ({ partNumber: Number(key), etag: "x" })) }),
-    });
-    expect(completion.status).toBe(400);
+    expect(await upload.complete()).toBe(400);
     expect(await multipartUploadOf(big)).toBeDefined(); // still not stored
 
     const head = await headOf();
