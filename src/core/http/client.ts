@@ -13,7 +13,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
-import { finished, type Readable } from "node:stream";
+import { finished, pipeline, type Readable } from "node:stream";
 import { AbortedError, InvalidArgumentError, NetworkError } from "../errors.js";
 import { errorFromResponse } from "./response-error.js";
 import {
@@ -352,8 +352,9 @@ export class HttpClient {
       if (payload === undefined || typeof payload === "string" || payload instanceof Uint8Array) {
         request.end(payload);
       } else {
-        payload.on("error", (error) => request.destroy(error));
-        payload.pipe(request);
+        // A failure on either side destroys both (the file behind a stream body is closed); the
+        // request's failure reaches the caller through its error listener above.
+        pipeline(payload, request, () => undefined);
       }
     });
   }

@@ -16,7 +16,7 @@ import { FileSink, receiveInto } from "../../core/download/file-sink.js";
 import { sha256OfFile } from "../../core/hash.js";
 import type { RepoStore } from "../store/repo-store.js";
 import { badRequest } from "./hub-error.js";
-import { PartHashes } from "./part-hashes.js";
+import { MultipartSession } from "./multipart-session.js";
 import type { SignedGrant } from "./upload-signature.js";
 
 /** The size of each part of a multipart upload (the last may be shorter). */
@@ -80,22 +80,26 @@ function partsFolder(grant: SignedGrant): string {
 }
 
 /**
- * The running hashes of the multipart uploads under way, by folder. At most `RUNNING_HASHES` are kept
- * (the oldest is forgotten first); an upload without one is hashed whole at completion, as after a
- * restart.
+ * The multipart uploads under way, by folder. Past `KEPT_SESSIONS`, the oldest session with no part
+ * arriving is forgotten; its upload is then hashed whole at completion, as after a restart.
  */
-const runningHashes = new Map<string, PartHashes>();
-const RUNNING_HASHES = 64;
+const sessions = new Map<string, MultipartSession>();
+const KEPT_SESSIONS = 64;
 
-function partHashesOf(folder: string, size: number): PartHashes {
-  let hashes = runningHashes.get(folder);
-  if (!hashes) {
-    hashes = new PartHashes(folder, PART_SIZE, size);
-    runningHashes.set(folder, hashes);
-    if (runningHashes.size > RUNNING_HASHES)
-      runningHashes.delete(runningHashes.keys().next().value as string);
+function sessionOf(folder: string, size: number): MultipartSession {
+  let session = sessions.get(folder);
+  if (!session) {
+    session = new MultipartSession(folder, PART_SIZE, size);
+    sessions.set(folder, session);
+    if (sessions.size > KEPT_SESSIONS) {
+      for (const [key, kept] of sessions) {
+        if (kept.busy) continue;
+        sessions.delete(key);
+        break;
+      }
+    }
   }
-  return hashes;
+  return session;
 }
 
 /**
@@ -108,8 +112,8 @@ export async function receivePart(body: Readable, grant: SignedGrant, part: numb
     throw badRequest(`There is no part ${part} of ${parts}.`);
   const expected = part < parts ? PART_SIZE : grant.size - PART_SIZE * (parts - 1);
   const folder = partsFolder(grant);
-  const hashes = partHashesOf(folder, grant.size);
-  hashes.arrive(part);
+  const session = sessionOf(folder, grant.size);
+  session.arrive(part);
   try {
     await mkdir(folder, { recursive: true });
     const whole = join(folder, "whole");
@@ -120,7 +124,7 @@ export async function receivePart(body: Readable, grant: SignedGrant, part: numb
     if (got.size !== expected) throw badRequest(`Part ${part} must be ${expected} bytes, not ${got.size}.`);
     await writeFile(join(folder, String(part)), "");
   } finally {
-    hashes.settle(part);
+    session.settle(part);
   }
   return `${grant.oid.slice(0, 16)}-${part}`;
 }
@@ -138,15 +142,19 @@ export async function completeParts(
     if (!present.has(String(part))) throw badRequest(`Part ${part} of ${parts} was not uploaded.`);
   if (named.length !== parts) throw badRequest(`The completion names ${named.length} parts, not ${parts}.`);
   const whole = join(folder, "whole");
-  const hashes = runningHashes.get(folder);
+  // A session that ran while the parts came has hashed them; one made now (after a restart, say) only
+  // keeps parts from starting while the whole is checked.
+  const running = sessions.has(folder);
+  const session = sessionOf(folder, grant.size);
+  session.close();
   try {
     const { size } = await stat(whole);
     // Hashed as the parts came when it could be; else here, on a worker thread when large, so the
     // server answers other requests meanwhile.
-    const sha256 = (await hashes?.digest()) ?? (await sha256OfFile(whole));
+    const sha256 = (running ? await session.digest() : undefined) ?? (await sha256OfFile(whole));
     await storeIfRight(store, whole, { size, sha256 }, grant);
   } finally {
-    runningHashes.delete(folder);
+    sessions.delete(folder);
     await rm(folder, { recursive: true, force: true });
   }
 }
