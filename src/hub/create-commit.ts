@@ -7,7 +7,7 @@
  * the commit (412) when the branch has moved since.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import pLimit from "p-limit";
@@ -102,7 +102,9 @@ async function prepare(operation: AddOperation, signal?: AbortSignal): Promise<P
     createReadStream(file, { start, ...(end !== undefined && { end: end - 1 }), highWaterMark: 1 << 20 });
   if (size <= SMALL_FILE) {
     // Read once for both hashes and the sample (a stream and a second open cost more than the bytes);
-    // the bytes are read again when sent, so a commit of many files does not hold them all.
+    // the bytes are read again when sent, so a commit of many files does not hold them all. That second
+    // read is synchronous: the commit's body is made one file after another, and each asynchronous read
+    // (open, stat, read, close through the thread pool) left both ends of a 1,000-file commit waiting.
     const bytes = await readFile(file, { signal });
     return {
       path,
@@ -110,7 +112,7 @@ async function prepare(operation: AddOperation, signal?: AbortSignal): Promise<P
       sha256: createHash("sha256").update(bytes).digest("hex"),
       gitOid: gitBlobOid(bytes),
       sample: Buffer.from(bytes.subarray(0, 512)),
-      bytes: () => readFile(file),
+      bytes: async () => readFileSync(file),
       stream,
     };
   }
