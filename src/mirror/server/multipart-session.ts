@@ -6,7 +6,7 @@
  *
  * Measured with the server on one CPU and the client on the other, a `sync` before each run: uploading
  * one 1 GiB file took 4.2 s when the completion hashed the whole, and 3.05 s with the running hash (three
- * runs each, alternated); the server's CPU was mostly idle while the parts arrived.
+ * runs each, alternated): the hashing moved into the time the parts take to arrive.
  *
  * What is stored must be exactly what was hashed:
  * - A part that starts arriving again after it was hashed, or while it is being hashed, voids the
