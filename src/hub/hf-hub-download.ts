@@ -42,7 +42,7 @@ export type { DryRunFileInfo, HfHubDownloadOptions } from "./file-request.js";
  * (ARCHITECTURE.md). Larger blobs keep the lock: a second transfer would cost more than the lock does,
  * and their partial files are worth resuming.
  */
-export const UNLOCKED_BLOB_BYTES = 1 << 20;
+const UNLOCKED_BLOB_BYTES = 1 << 20;
 
 export function hfHubDownload(options: HfHubDownloadOptions & { dryRun: true }): Promise<DryRunFileInfo>;
 export function hfHubDownload(options: HfHubDownloadOptions & { dryRun?: false }): Promise<string>;

@@ -16,14 +16,14 @@ import { FileSink, receiveInto } from "../../core/download/file-sink.js";
 import { sha256OfFile } from "../../core/hash.js";
 import type { RepoStore } from "../store/repo-store.js";
 import { badRequest } from "./hub-error.js";
-import { MultipartSession } from "./multipart-session.js";
+import { MultipartSession, partsOf } from "./multipart-session.js";
 import type { SignedGrant } from "./upload-signature.js";
 
 /** The size of each part of a multipart upload (the last may be shorter). */
 export const PART_SIZE = 8 * 2 ** 20;
 
 export function partCount(size: number): number {
-  return Math.max(1, Math.ceil(size / PART_SIZE));
+  return partsOf(size, PART_SIZE);
 }
 
 /**

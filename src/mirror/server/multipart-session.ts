@@ -24,6 +24,11 @@ import { badRequest } from "./hub-error.js";
 
 const READ_SIZE = 1 << 20;
 
+/** How many parts an object of `size` bytes is cut into (at least one, for an empty object). */
+export function partsOf(size: number, partSize: number): number {
+  return Math.max(1, Math.ceil(size / partSize));
+}
+
 export class MultipartSession {
   private readonly hash = createHash("sha256");
   /** Parts 1 to `hashed` are in the hash. */
@@ -48,7 +53,7 @@ export class MultipartSession {
   ) {}
 
   private get parts(): number {
-    return Math.max(1, Math.ceil(this.size / this.partSize));
+    return partsOf(this.size, this.partSize);
   }
 
   /** True while some part is arriving: the session must then be kept. */
