@@ -21,16 +21,22 @@ const fast = { baseDelayMs: 5, maxDelayMs: 20, maxRetries: 4 };
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 let server: FaultServer;
+/** The client of the tests running now: one of the two below. */
 let client: HttpClient;
+let fastPathClient: HttpClient;
+let nodeHttpClient: HttpClient;
 let dir: string;
 const body = randomBytes(1024 * 1024 + 123);
 
 beforeAll(async () => {
   server = await new FaultServer().start();
-  client = new HttpClient({ retry: fast });
+  fastPathClient = new HttpClient({ retry: fast });
+  nodeHttpClient = new HttpClient({ retry: fast, fastPath: false });
+  client = fastPathClient;
 });
 afterAll(async () => {
-  await client.close();
+  await fastPathClient.close();
+  await nodeHttpClient.close();
   await server.stop();
 });
 beforeEach(async () => {
@@ -60,7 +66,22 @@ function abortPartWay(url: string, dest: string): Promise<unknown> {
   });
 }
 
-describe("downloadFile", () => {
+// Every case runs on both of the client's paths for a GET: its fast path, and Node's http.
+describe.each([
+  { path: "the fast path", fastPath: true },
+  { path: "Node's http", fastPath: false },
+])("downloadFile through $path", ({ fastPath }) => {
+  beforeAll(() => {
+    client = fastPath ? fastPathClient : nodeHttpClient;
+  });
+  afterAll(() => {
+    client = fastPathClient;
+  });
+  beforeEach(() => {
+    server.requests.length = 0;
+    server.bytesSent.clear();
+  });
+
   it("downloads a file whole and reports its sha256", async () => {
     const url = server.serve("/plain.bin", body);
     const dest = join(dir, "plain.bin");

@@ -20,7 +20,7 @@ import {
   WharfError,
 } from "../errors.js";
 import { sha256Hex, sha256OfFile } from "../hash.js";
-import { defaultHttpClient, type HttpClient, type HttpResponse } from "../http/client.js";
+import { type BodyAnswer, defaultHttpClient, type HttpClient } from "../http/client.js";
 import {
   backoffDelay,
   isNetworkError,
@@ -30,7 +30,7 @@ import {
 } from "../http/retry.js";
 import { acquireLock } from "../lock.js";
 import type { OnProgress } from "../progress.js";
-import { FileSink, receiveInto } from "./file-sink.js";
+import { FileSink } from "./file-sink.js";
 
 export interface DownloadOptions {
   url: string;
@@ -92,7 +92,7 @@ export interface DownloadResult {
 }
 
 interface Attempt {
-  response: HttpResponse;
+  response: BodyAnswer;
   /** Where the answer's body starts in the file. */
   start: number;
   /** The file's whole size, when the answer says. */
@@ -334,7 +334,7 @@ async function transfer(options: DownloadOptions, resumeFromDisk: boolean): Prom
       });
       let dropped: unknown;
       try {
-        await receiveInto(response.body, sink, signal);
+        await response.receive(sink, signal);
       } catch (error) {
         dropped = error;
       }
@@ -410,7 +410,7 @@ async function request(
     // If the file changed since our first answer, a strong validator makes the server send it whole.
     if (etag && !etag.startsWith("W/")) headers["if-range"] = etag;
   }
-  const response = await client.request(options.url, {
+  const response = await client.download(options.url, {
     headers,
     signal: options.signal,
     retry: policy,

@@ -1,0 +1,509 @@
+/**
+ * The download fast path: a GET over plain HTTP/1.1 on a kept-alive socket that reads every chunk into
+ * one buffer of its own (`onread`) and hands the body's bytes straight to the caller's sink. It carries
+ * answers whose body has a `content-length` or is chunked, errors included (the HTTP client's retry loop
+ * reads them as it reads any answer); a redirect, an informational answer or an unusual one is declined,
+ * and the client sends that request again through Node's `http`. A connection that fails before its
+ * answer rejects with Node's error, for the client's retries.
+ *
+ * Why, measured on a 1 GiB download from 127.0.0.1 beside curl's 0.60 to 0.69 s: `http.get` writing each
+ * chunk synchronously took 0.88 to 0.96 s, and this path 0.58 to 0.70 s. Node's `http` allocates a fresh
+ * buffer for every socket read and passes each through its parser's and a Readable's machinery; a read
+ * buffer used again and again stays in the CPU's cache and never waits for the garbage collector.
+ * For 2,000 small files it skips the request and answer objects that `http` builds per request.
+ *
+ * The answer's head is parsed here, strictly: anything unusual (a folded or nameless header line, a
+ * transfer coding other than chunked, both a `transfer-encoding` and a `content-length`, a malformed
+ * length, no framing at all, a head over 64 KiB) is left to Node's parser on the regular path. A
+ * connection goes back to the pool only when its body ended exactly where its framing said; one that
+ * sends more is closed.
+ */
+import { validateHeaderName, validateHeaderValue } from "node:http";
+import { connect, type Socket } from "node:net";
+import type { ChunkSink } from "./chunk-sink.js";
+import { BODY_TIMEOUT, HEADERS_TIMEOUT } from "./retry.js";
+
+/** Bytes each connection reads into. 256 KiB took fewer reads and writes than 64 KiB for big files. */
+const READ_BUFFER_BYTES = 256 * 1024;
+/** A head longer than this is left to the regular path. */
+const MAX_HEAD_BYTES = 64 * 1024;
+/** Request headers the fast path leaves to Node, which knows what they mean for the connection. */
+const RESERVED_HEADERS = new Set(["host", "connection", "content-length", "transfer-encoding", "upgrade"]);
+/** A header's name, as RFC 9110 spells a token. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEAD_END = Buffer.from("\r\n\r\n");
+
+export interface RawGetOptions {
+  /** How long to wait for the answer's head, connecting included. */
+  headersMs: number;
+  /** How long the body may go without a byte. */
+  bodyMs: number;
+  signal?: AbortSignal;
+}
+
+/** An answer whose body has not been read yet. */
+export interface RawAnswer {
+  status: number;
+  url: string;
+  /** Header names in lower case, repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** Writes the body into `sink` as it arrives; settles once every byte has come. Call it once. */
+  receive(sink: ChunkSink, signal?: AbortSignal): Promise<void>;
+  /** Drops the body, and its connection unless the body had all arrived. */
+  discard(): Promise<void>;
+}
+
+export interface ParsedHead {
+  status: number;
+  headers: Record<string, string>;
+  /** The body's length (from `content-length`, or 0 for a 204 or 304), or "chunked". */
+  length: number | "chunked";
+  /** Whether the connection may carry another request afterwards. */
+  keepAlive: boolean;
+}
+
+const hasToken = (list: string, token: string) =>
+  list
+    .toLowerCase()
+    .split(",")
+    .some((part) => part.trim() === token);
+
+/**
+ * An answer's head (status line and header lines, without the blank line after them), or undefined when
+ * the fast path must not take it.
+ */
+export function parseHead(text: string): ParsedHead | undefined {
+  const lines = text.split("\r\n");
+  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? "");
+  if (!statusLine) return undefined;
+  const headers: Record<string, string> = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(":");
+    const name = line.slice(0, Math.max(colon, 0));
+    // No name, or a folded continuation (obsolete, and a way to smuggle headers past a parser).
+    if (!TOKEN.test(name)) return undefined;
+    const key = name.toLowerCase();
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+    headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
+  }
+  const status = Number(statusLine[2]);
+  const length = bodyLength(status, headers["content-length"], headers["transfer-encoding"]);
+  if (length === undefined) return undefined;
+  const connection = headers.connection ?? "";
+  const keepAlive =
+    statusLine[1] === "1" ? !hasToken(connection, "close") : hasToken(connection, "keep-alive");
+  return { status, headers, length, keepAlive };
+}
+
+/** How the body is framed, or undefined when the fast path leaves it to Node's parser. */
+function bodyLength(
+  status: number,
+  contentLength: string | undefined,
+  transferEncoding: string | undefined,
+): number | "chunked" | undefined {
+  if (transferEncoding !== undefined) {
+    // Both at once is how requests are smuggled; any other coding is Node's to undo.
+    if (contentLength !== undefined || transferEncoding.trim().toLowerCase() !== "chunked") return undefined;
+    return "chunked";
+  }
+  if (contentLength !== undefined)
+    return /^\d{1,15}$/.test(contentLength) ? Number(contentLength) : undefined;
+  // A body that ends when the connection does is rare enough to leave to Node.
+  return status === 204 || status === 304 ? 0 : undefined;
+}
+
+/** The request's head, or undefined when a header is one the fast path leaves to Node (or invalid). */
+function requestHead(url: URL, headers: Record<string, string>): string | undefined {
+  // Credentials in the URL become a header that Node's `http` builds.
+  if (url.username !== "" || url.password !== "") return undefined;
+  let head = `GET ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    if (RESERVED_HEADERS.has(name.toLowerCase())) return undefined;
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch {
+      return undefined;
+    }
+    head += `${name}: ${value}\r\n`;
+  }
+  return `${head}\r\n`;
+}
+
+function codedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/** Where a body ends. `read` passes the body's part of `bytes` to `emit` and says how much it took. */
+interface BodyFraming {
+  readonly done: boolean;
+  read(bytes: Buffer, emit: (piece: Buffer) => void): number;
+}
+
+/** A body of `content-length` bytes. */
+class SizedBody implements BodyFraming {
+  constructor(private remaining: number) {}
+
+  get done(): boolean {
+    return this.remaining === 0;
+  }
+
+  read(bytes: Buffer, emit: (piece: Buffer) => void): number {
+    const taken = Math.min(bytes.length, this.remaining);
+    this.remaining -= taken;
+    if (taken > 0) emit(bytes.subarray(0, taken));
+    return taken;
+  }
+}
+
+/** A line of a chunked body's framing longer than this is refused. */
+const MAX_CHUNK_LINE = 4096;
+
+/**
+ * A chunked body (RFC 9112, section 7.1): a hex size line, that many bytes and a line end, again until
+ * a zero size, then trailer lines (skipped) up to an empty one.
+ */
+class ChunkedBody implements BodyFraming {
+  private state: "size" | "data" | "data-end" | "trailer" | "done" = "size";
+  private line = "";
+  private left = 0;
+
+  get done(): boolean {
+    return this.state === "done";
+  }
+
+  read(bytes: Buffer, emit: (piece: Buffer) => void): number {
+    let at = 0;
+    while (at < bytes.length && this.state !== "done") {
+      if (this.state === "data") {
+        const taken = Math.min(this.left, bytes.length - at);
+        emit(bytes.subarray(at, at + taken));
+        at += taken;
+        this.left -= taken;
+        if (this.left === 0) this.state = "data-end";
+        continue;
+      }
+      const newline = bytes.indexOf(0x0a, at);
+      const end = newline < 0 ? bytes.length : newline + 1;
+      this.line += bytes.toString("latin1", at, end);
+      at = end;
+      if (this.line.length > MAX_CHUNK_LINE) throw malformedChunk();
+      if (newline < 0) break;
+      const line = this.line.replace(/\r?\n$/, "");
+      this.line = "";
+      if (this.state === "size") {
+        const size = /^([0-9a-fA-F]{1,12})[ \t]*(?:;.*)?$/.exec(line);
+        if (!size) throw malformedChunk();
+        this.left = Number.parseInt(size[1] as string, 16);
+        this.state = this.left === 0 ? "trailer" : "data";
+      } else if (this.state === "data-end") {
+        if (line !== "") throw malformedChunk();
+        this.state = "size";
+      } else if (line === "") this.state = "done";
+    }
+    return at;
+  }
+}
+
+function malformedChunk(): Error {
+  return codedError("WHARF_BAD_CHUNK", "The server sent a malformed chunked body.");
+}
+
+/** One socket, and the exchange it is carrying now (none while it waits in the pool). */
+class Connection {
+  readonly socket: Socket;
+  exchange: RawExchange | undefined;
+
+  constructor(
+    readonly origin: string,
+    url: URL,
+    private readonly onIdleLoss: (connection: Connection) => void,
+  ) {
+    const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    this.socket = connect({
+      host: url.hostname.replace(/^\[|\]$/g, ""),
+      port: Number(url.port || 80),
+      noDelay: true,
+      onread: {
+        buffer,
+        callback: (read) => {
+          this.received(buffer.subarray(0, read));
+          return true;
+        },
+      },
+    });
+    this.socket.on("error", (error) => this.lost(error));
+    this.socket.on("end", () => this.lost());
+    this.socket.on("close", () => this.lost());
+    this.socket.on("timeout", () =>
+      this.exchange?.fail(codedError(BODY_TIMEOUT, "The answer's body stalled.")),
+    );
+  }
+
+  private received(bytes: Buffer): void {
+    if (this.exchange) this.exchange.received(bytes);
+    // An idle connection has nothing to say; whatever it says, it cannot be trusted with a request.
+    else this.socket.destroy();
+  }
+
+  private lost(error?: Error): void {
+    const exchange = this.exchange;
+    this.exchange = undefined;
+    this.socket.destroy();
+    if (exchange) {
+      exchange.fail(
+        error ??
+          codedError(
+            "ERR_STREAM_PREMATURE_CLOSE",
+            "The server closed the connection before the answer ended.",
+          ),
+      );
+    } else this.onIdleLoss(this);
+  }
+}
+
+/**
+ * Said by an exchange on a kept-alive connection that failed before a byte of its answer came: the
+ * server closed it meanwhile, and the request is worth sending on another.
+ */
+const STALE = Symbol("stale");
+
+/** One GET on one connection: its head, then its body into a sink. */
+class RawExchange implements RawAnswer {
+  readonly url: string;
+  status = 0;
+  headers: Record<string, string> = {};
+  private phase: "head" | "held" | "body" | "done" = "head";
+  private headChunks: Buffer[] = [];
+  private bytesIn = 0;
+  private framing: BodyFraming = new SizedBody(0);
+  private reusable = false;
+  /** Body bytes that came with the head, before `receive` gave a sink (copies: the read buffer is reused). */
+  private held: Buffer[] = [];
+  private sink: ChunkSink | undefined;
+  private failure: Error | undefined;
+  private answered: (answer: RawAnswer | undefined | typeof STALE) => void = () => undefined;
+  private unanswered: (error: Error) => void = () => undefined;
+  private settled: ((error?: Error) => void) | undefined;
+  private headTimer: NodeJS.Timeout | undefined;
+  private readonly onAbort = () => this.fail(this.options.signal?.reason ?? new Error("aborted"));
+
+  constructor(
+    url: URL,
+    private readonly connection: Connection,
+    private readonly reused: boolean,
+    private readonly release: (connection: Connection) => void,
+    private readonly options: RawGetOptions,
+  ) {
+    this.url = url.toString();
+  }
+
+  /** Sends the request; settles with the answer, undefined when declined, or STALE. */
+  start(head: string): Promise<RawAnswer | undefined | typeof STALE> {
+    return new Promise((resolve, reject) => {
+      this.answered = resolve;
+      this.unanswered = reject;
+      this.connection.exchange = this;
+      this.headTimer = setTimeout(
+        () => this.fail(codedError(HEADERS_TIMEOUT, `No answer within ${this.options.headersMs} ms.`)),
+        this.options.headersMs,
+      );
+      this.options.signal?.addEventListener("abort", this.onAbort, { once: true });
+      this.connection.socket.write(head, "latin1");
+    });
+  }
+
+  received(bytes: Buffer): void {
+    this.bytesIn += bytes.length;
+    if (this.phase === "head") this.readHead(bytes);
+    else this.readBody(bytes);
+  }
+
+  private readHead(bytes: Buffer): void {
+    // The usual head arrives whole in one read: find its end there without copying the read.
+    let all = bytes;
+    if (this.headChunks.length > 0) {
+      this.headChunks.push(bytes);
+      all = Buffer.concat(this.headChunks);
+    }
+    const end = all.indexOf(HEAD_END);
+    if (end < 0) {
+      if (all.length > MAX_HEAD_BYTES) {
+        this.decline();
+        return;
+      }
+      if (this.headChunks.length === 0) this.headChunks.push(Buffer.from(bytes));
+      else this.headChunks = [all];
+      return;
+    }
+    this.headChunks = [];
+    clearTimeout(this.headTimer);
+    const parsed = parseHead(all.toString("latin1", 0, end));
+    if (parsed === undefined || parsed.status < 200 || (parsed.status >= 300 && parsed.status < 400)) {
+      this.decline();
+      return;
+    }
+    this.status = parsed.status;
+    this.headers = parsed.headers;
+    this.framing = parsed.length === "chunked" ? new ChunkedBody() : new SizedBody(parsed.length);
+    this.reusable = parsed.keepAlive;
+    this.phase = "held";
+    this.answered(this);
+    this.readBody(all.subarray(end + HEAD_END.length));
+    // Until a sink comes, the socket's bytes wait in the kernel.
+    if (this.phase === "held") this.connection.socket.pause();
+  }
+
+  private readBody(bytes: Buffer): void {
+    if (this.phase === "done") return;
+    let taken: number;
+    try {
+      taken = this.framing.read(bytes, this.deliver);
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
+    if (!this.framing.done) return;
+    // More than the framing said: what follows is not an answer to anything we asked.
+    if (taken < bytes.length) this.reusable = false;
+    this.complete();
+  }
+
+  /** A piece of the body to the sink, or held (copied: the read buffer is reused) until there is one. */
+  private readonly deliver = (piece: Buffer) => {
+    if (this.phase === "held") this.held.push(Buffer.from(piece));
+    else this.sink?.write(piece);
+  };
+
+  /** Every byte has come: the connection goes back to the pool (or is closed) and the body settles. */
+  private complete(): void {
+    const wasHeld = this.phase === "held";
+    this.phase = "done";
+    this.options.signal?.removeEventListener("abort", this.onAbort);
+    this.connection.exchange = undefined;
+    // The stall timer was this body's (set by `receive`); the connection's next exchange sets its own.
+    if (!wasHeld) this.connection.socket.setTimeout(0);
+    if (this.reusable) this.release(this.connection);
+    else this.connection.socket.destroy();
+    if (!wasHeld) this.settled?.();
+  }
+
+  /** Ends the exchange with `error`, which the request rejects with, or else the body. */
+  fail(error: Error): void {
+    const phase = this.close();
+    if (phase !== "head") {
+      if (phase === "held") this.failure = error;
+      else if (phase === "body") this.settled?.(error);
+    } else if (this.reused && this.bytesIn === 0) this.answered(STALE);
+    else this.unanswered(error);
+  }
+
+  /** Leaves an answer the fast path does not carry to the regular path. */
+  private decline(): void {
+    if (this.close() === "head") this.answered(undefined);
+  }
+
+  /** Ends the exchange and its connection, unless it has ended; returns the phase it was in. */
+  private close(): RawExchange["phase"] {
+    const phase = this.phase;
+    // A finished exchange's connection may be carrying another one now.
+    if (phase === "done") return phase;
+    this.phase = "done";
+    clearTimeout(this.headTimer);
+    this.options.signal?.removeEventListener("abort", this.onAbort);
+    if (this.connection.exchange === this) this.connection.exchange = undefined;
+    this.connection.socket.destroy();
+    return phase;
+  }
+
+  receive(sink: ChunkSink, signal?: AbortSignal): Promise<void> {
+    if (this.sink !== undefined) return Promise.reject(new Error("The body was already received."));
+    this.sink = sink;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => this.fail(signal?.reason ?? new Error("aborted"));
+      this.settled = (error) => {
+        signal?.removeEventListener("abort", onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      try {
+        for (const chunk of this.held) sink.write(chunk);
+      } catch (error) {
+        this.held = [];
+        if (this.phase === "held") this.fail(error as Error);
+        return this.settled(error as Error);
+      }
+      this.held = [];
+      if (this.failure !== undefined) return this.settled(this.failure);
+      if (this.phase === "done") return this.settled();
+      this.phase = "body";
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.connection.socket.setTimeout(this.options.bodyMs);
+      this.connection.socket.resume();
+      if (signal?.aborted) onAbort();
+    });
+  }
+
+  async discard(): Promise<void> {
+    this.held = [];
+    if (this.phase !== "done") this.fail(new Error("The body was discarded."));
+  }
+}
+
+/** Plain-HTTP GETs on kept-alive connections, at most `maxIdle` of them waiting per origin. */
+export class RawGetPool {
+  private readonly idle = new Map<string, Connection[]>();
+
+  constructor(private readonly maxIdle: number) {}
+
+  /**
+   * GETs `url` (plain http) with `headers`: the answer when this path can carry it, else undefined with
+   * nothing left open, for the caller to send the request on its regular path. Rejects with the
+   * connection's error when it fails before the answer.
+   */
+  async get(
+    url: URL,
+    headers: Record<string, string>,
+    options: RawGetOptions,
+  ): Promise<RawAnswer | undefined> {
+    const head = requestHead(url, headers);
+    if (head === undefined || options.signal?.aborted) return undefined;
+    for (;;) {
+      const pooled = this.take(url.host);
+      const connection = pooled ?? new Connection(url.host, url, this.forget);
+      const answer = await new RawExchange(url, connection, pooled !== undefined, this.keep, options).start(
+        head,
+      );
+      if (answer !== STALE) return answer;
+    }
+  }
+
+  /** Closes the waiting connections. */
+  close(): void {
+    for (const connections of this.idle.values()) for (const { socket } of connections) socket.destroy();
+    this.idle.clear();
+  }
+
+  private take(origin: string): Connection | undefined {
+    const connections = this.idle.get(origin);
+    const connection = connections?.pop();
+    connection?.socket.ref();
+    return connection;
+  }
+
+  private readonly keep = (connection: Connection) => {
+    const connections = this.idle.get(connection.origin) ?? [];
+    if (connections.length >= this.maxIdle) return connection.socket.destroy();
+    // A waiting connection does not keep the process alive.
+    connection.socket.unref();
+    connections.push(connection);
+    this.idle.set(connection.origin, connections);
+  };
+
+  private readonly forget = (connection: Connection) => {
+    const connections = this.idle.get(connection.origin);
+    const at = connections?.indexOf(connection) ?? -1;
+    if (at >= 0) connections?.splice(at, 1);
+  };
+}
