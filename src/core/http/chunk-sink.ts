@@ -17,6 +17,19 @@ export interface ChunkSink {
   write(chunk: Buffer): void;
 }
 
+/** An answer whose body goes to a sink: what the HTTP client's `download` returns, from either path. */
+export interface BodyAnswer {
+  status: number;
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** Header names in lower case, repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** Writes the body into `sink` as it arrives; settles when it has ended. Call it once. */
+  receive(sink: ChunkSink, signal?: AbortSignal): Promise<void>;
+  /** Drops the body; its connection goes back to the pool when that is cheaper than a new one. */
+  discard(): Promise<void>;
+}
+
 /**
  * Writes every chunk of `body` into `sink` as it arrives. Settles when the body has ended, or rejects
  * with what stopped it: the connection (a dropped socket, a body cut short), a failed write, or the

@@ -19,8 +19,11 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { finished, pipeline, type Readable } from "node:stream";
 import { AbortedError, InvalidArgumentError, NetworkError } from "../errors.js";
-import { type ChunkSink, receiveInto } from "./chunk-sink.js";
+import { type BodyAnswer, type ChunkSink, receiveInto } from "./chunk-sink.js";
 import { RawGetPool } from "./raw-get.js";
+
+export type { BodyAnswer, ChunkSink } from "./chunk-sink.js";
+
 import { errorFromResponse } from "./response-error.js";
 import {
   BODY_TIMEOUT,
@@ -66,19 +69,6 @@ export interface RequestOptions {
   allowErrorStatus?: boolean;
   /** Names the operation in error messages ("download of config.json"). */
   context?: string;
-}
-
-/** An answer whose body goes to a sink: what `download` returns, from either path. */
-export interface BodyAnswer {
-  status: number;
-  /** The URL that answered, after redirects. */
-  url: string;
-  /** Header names in lower case, repeated headers joined with ", ". */
-  headers: Record<string, string>;
-  /** Writes the body into `sink` as it arrives; settles when it has ended. Call it once. */
-  receive(sink: ChunkSink, signal?: AbortSignal): Promise<void>;
-  /** Drops the body; its connection goes back to the pool when that is cheaper than a new one. */
-  discard(): Promise<void>;
 }
 
 export interface HttpResponse extends BodyAnswer {

@@ -20,7 +20,7 @@
  */
 import { validateHeaderName, validateHeaderValue } from "node:http";
 import { connect, type Socket } from "node:net";
-import type { ChunkSink } from "./chunk-sink.js";
+import type { BodyAnswer, ChunkSink } from "./chunk-sink.js";
 import { BODY_TIMEOUT, HEADERS_TIMEOUT } from "./retry.js";
 
 /** Bytes each connection reads into. 256 KiB took fewer reads and writes than 64 KiB for big files. */
@@ -39,18 +39,6 @@ export interface RawGetOptions {
   /** How long the body may go without a byte. */
   bodyMs: number;
   signal?: AbortSignal;
-}
-
-/** An answer whose body has not been read yet. */
-export interface RawAnswer {
-  status: number;
-  url: string;
-  /** Header names in lower case, repeated headers joined with ", ". */
-  headers: Record<string, string>;
-  /** Writes the body into `sink` as it arrives; settles once every byte has come. Call it once. */
-  receive(sink: ChunkSink, signal?: AbortSignal): Promise<void>;
-  /** Drops the body, and its connection unless the body had all arrived. */
-  discard(): Promise<void>;
 }
 
 export interface ParsedHead {
@@ -270,7 +258,7 @@ class Connection {
 const STALE = Symbol("stale");
 
 /** One GET on one connection: its head, then its body into a sink. */
-class RawExchange implements RawAnswer {
+class RawExchange implements BodyAnswer {
   readonly url: string;
   status = 0;
   headers: Record<string, string> = {};
@@ -283,7 +271,7 @@ class RawExchange implements RawAnswer {
   private held: Buffer[] = [];
   private sink: ChunkSink | undefined;
   private failure: Error | undefined;
-  private answered: (answer: RawAnswer | undefined | typeof STALE) => void = () => undefined;
+  private answered: (answer: BodyAnswer | undefined | typeof STALE) => void = () => undefined;
   private unanswered: (error: Error) => void = () => undefined;
   private settled: ((error?: Error) => void) | undefined;
   private headTimer: NodeJS.Timeout | undefined;
@@ -300,7 +288,7 @@ class RawExchange implements RawAnswer {
   }
 
   /** Sends the request; settles with the answer, undefined when declined, or STALE. */
-  start(head: string): Promise<RawAnswer | undefined | typeof STALE> {
+  start(head: string): Promise<BodyAnswer | undefined | typeof STALE> {
     return new Promise((resolve, reject) => {
       this.answered = resolve;
       this.unanswered = reject;
@@ -466,7 +454,7 @@ export class RawGetPool {
     url: URL,
     headers: Record<string, string>,
     options: RawGetOptions,
-  ): Promise<RawAnswer | undefined> {
+  ): Promise<BodyAnswer | undefined> {
     const head = requestHead(url, headers);
     if (head === undefined || options.signal?.aborted) return undefined;
     for (;;) {
