@@ -100,6 +100,9 @@ async function main(): Promise<void> {
     `bench/upload (into a fresh store on wharf serve, server on CPU ${SERVER_CPU}, clients on CPU ${CLIENT_CPU}; median of ${RUNS} runs each; ${pageCacheEmptied ? "page cache emptied before each run" : "page cache NOT emptied (needs root): figures depend on the order of runs"})`,
     rows,
   );
+  // Each run, in the order run: the spread says how far to trust the medians.
+  const each = (who: "wharf" | "hf") => runs[who].map((timed) => timed.seconds.toFixed(2)).join(", ");
+  console.log(`\nruns (s): wharf ${each("wharf")}; @huggingface/hub ${each("hf")}`);
 }
 
 await main();

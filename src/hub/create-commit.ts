@@ -7,13 +7,13 @@
  * the commit (412) when the branch has moved since.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import pLimit from "p-limit";
 import { InvalidArgumentError, ServerError } from "../core/errors.js";
 import { digestFile, gitBlobOid, sha256OfFile } from "../core/hash.js";
-import { defaultHttpClient } from "../core/http/client.js";
+import { defaultHttpClient, FileRange } from "../core/http/client.js";
 import type { OnProgress } from "../core/progress.js";
 import { getPathsInfo } from "./get-paths-info.js";
 import { authHeaders, endpointOf, type HubCallOptions } from "./hub-request.js";
@@ -69,8 +69,8 @@ interface PreparedAdd {
   sample: Buffer;
   /** The bytes, for inline files and uploads; read from the file only when needed. */
   bytes(): Promise<Buffer>;
-  /** A fresh stream of the bytes from `start` to `end` (exclusive; default all), for an upload that may be retried. */
-  stream(start?: number, end?: number): Readable | Buffer;
+  /** The bytes from `start` to `end` (exclusive; default all) as a body, for an upload that may be retried. */
+  body(start?: number, end?: number): FileRange | Buffer;
 }
 
 /** Files larger than this always go through LFS on the Hub (10 MB). */
@@ -93,13 +93,12 @@ async function prepare(operation: AddOperation, signal?: AbortSignal): Promise<P
       gitOid: gitBlobOid(bytes),
       sample: bytes.subarray(0, 512),
       bytes: async () => bytes,
-      stream: (start = 0, end = bytes.length) => bytes.subarray(start, end),
+      body: (start = 0, end = bytes.length) => bytes.subarray(start, end),
     };
   }
   const file = operation.file;
   const { size } = await stat(file);
-  const stream = (start = 0, end?: number) =>
-    createReadStream(file, { start, ...(end !== undefined && { end: end - 1 }), highWaterMark: 1 << 20 });
+  const body = (start = 0, end = size) => new FileRange(file, start, end);
   if (size <= SMALL_FILE) {
     // Read once for both hashes and the sample (a stream and a second open cost more than the bytes);
     // the bytes are read again when sent, so a commit of many files does not hold them all. That second
@@ -113,7 +112,7 @@ async function prepare(operation: AddOperation, signal?: AbortSignal): Promise<P
       gitOid: gitBlobOid(bytes),
       sample: Buffer.from(bytes.subarray(0, 512)),
       bytes: async () => readFileSync(file),
-      stream,
+      body,
     };
   }
   // A file over the LFS threshold always goes through LFS, named by its sha256 alone: no git id to compute.
@@ -132,7 +131,7 @@ async function prepare(operation: AddOperation, signal?: AbortSignal): Promise<P
       gitOid: digest.gitBlobOid,
       sample: sample.subarray(0, bytesRead),
       bytes: () => readFile(file),
-      stream,
+      body,
     };
   } finally {
     await handle.close();
@@ -246,13 +245,15 @@ export async function sendCommit(
       }
       const add = byPath.get(path) as PreparedAdd;
       if (unchanged.has(path)) continue;
-      const line = lfsPaths.has(path)
-        ? { key: "lfsFile", value: { path, algo: "sha256", oid: add.sha256, size: add.size } }
-        : {
-            key: "file",
-            value: { path, content: (await add.bytes()).toString("base64"), encoding: "base64" },
-          };
-      yield `${JSON.stringify(line)}\n`;
+      if (lfsPaths.has(path)) {
+        const line = { key: "lfsFile", value: { path, algo: "sha256", oid: add.sha256, size: add.size } };
+        yield `${JSON.stringify(line)}\n`;
+        continue;
+      }
+      // Base64 needs no escaping, so the content goes in as it is: JSON.stringify would scan every
+      // character of it again (0.15 s of a 1,000-file commit's 34 MB).
+      const content = (await add.bytes()).toString("base64");
+      yield `{"key":"file","value":{"path":${JSON.stringify(path)},"content":"${content}","encoding":"base64"}}\n`;
     }
   }
   const response = await client.request(`${api}/commit/${encodeURIComponent(revision)}${prQuery}`, {
@@ -377,7 +378,7 @@ async function uploadLfs(
       const put = await client.request(upload.href, {
         method: "PUT",
         headers: { ...upload.header, "content-type": "application/octet-stream" },
-        body: () => add.stream(),
+        body: () => add.body(),
         signal: options.signal,
         context: `upload of ${add.path}`,
       });
@@ -438,7 +439,7 @@ async function uploadParts(
         const response = await client.request(part.url, {
           method: "PUT",
           headers: { "content-type": "application/octet-stream" },
-          body: () => add.stream(start, Math.min(start + chunk, add.size)),
+          body: () => add.body(start, Math.min(start + chunk, add.size)),
           signal: options.signal,
           context: `part ${part.number} of ${add.path}`,
         });

@@ -20,9 +20,11 @@ import type { Socket } from "node:net";
 import { finished, pipeline, type Readable } from "node:stream";
 import { AbortedError, InvalidArgumentError, NetworkError } from "../errors.js";
 import { type BodyAnswer, type ChunkSink, receiveInto } from "./chunk-sink.js";
+import { FileRange, sendFileRange } from "./file-range.js";
 import { RawGetPool } from "./raw-get.js";
 
 export type { BodyAnswer, ChunkSink } from "./chunk-sink.js";
+export { FileRange } from "./file-range.js";
 
 import { errorFromResponse } from "./response-error.js";
 import {
@@ -37,8 +39,11 @@ import {
 } from "./retry.js";
 import { userAgent } from "./user-agent.js";
 
-/** A body that can be sent again on a retry: bytes, text, or a function that makes a fresh stream. */
-export type RequestBody = string | Uint8Array | (() => Readable | Uint8Array | string);
+/**
+ * A body that can be sent again on a retry: bytes, text, or a function that makes a fresh body (a
+ * stream, or a range of a local file).
+ */
+export type RequestBody = string | Uint8Array | (() => Readable | Uint8Array | string | FileRange);
 
 export type RedirectMode =
   /** Follow every redirect (the default). */
@@ -134,7 +139,7 @@ export function headersForRedirect(
   return rest;
 }
 
-function materialize(body: RequestBody | undefined): Readable | Uint8Array | string | undefined {
+function materialize(body: RequestBody | undefined): Readable | Uint8Array | string | FileRange | undefined {
   return typeof body === "function" ? body() : body;
 }
 
@@ -359,6 +364,7 @@ export class HttpClient {
     if (!hasLength && typeof payload === "string")
       sent["content-length"] = String(Buffer.byteLength(payload));
     else if (!hasLength && payload instanceof Uint8Array) sent["content-length"] = String(payload.byteLength);
+    else if (!hasLength && payload instanceof FileRange) sent["content-length"] = String(payload.length);
     else if (!hasLength && payload === undefined && !BODILESS_METHODS.has(method))
       sent["content-length"] = "0";
     const headersMs = options.timeoutMs ?? 60_000;
@@ -395,6 +401,9 @@ export class HttpClient {
       });
       if (payload === undefined || typeof payload === "string" || payload instanceof Uint8Array) {
         request.end(payload);
+      } else if (payload instanceof FileRange) {
+        // A failure reaches the caller through the request's error listener above.
+        sendFileRange(request, payload).catch((error: Error) => request.destroy(error));
       } else {
         // A failure on either side destroys both (the file behind a stream body is closed); the
         // request's failure reaches the caller through its error listener above.
