@@ -5,7 +5,7 @@
  * worker thread runs it (see worker-pool.ts).
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { serveTasks } from "./serve-tasks.js";
 
 /** The `workerData` that starts this module as a digest worker. */
@@ -28,19 +28,37 @@ export function gitBlobHasher(size) {
   return createHash("sha1").update(`blob ${size}\0`);
 }
 
+/** Bytes read at a time: a buffer this size stays in the CPU's cache between the read and the hash. */
+const READ_SIZE = 1 << 20;
+
 /**
+ * Reads the file synchronously into one buffer, again and again, hashing each piece. Measured on a
+ * 1 GiB file on one CPU: 0.66 s this way, 0.70 s with asynchronous reads into one buffer, and 0.92 to
+ * 0.97 s with a read stream, which reads every piece into a new buffer (and, with the reads on the
+ * thread pool's core, each piece reaches the hash from another core's cache).
+ *
  * @param {DigestTask} task
- * @param {AbortSignal} [signal]
+ * @param {AbortSignal} [signal] checked between pieces
  * @returns {Promise<DigestResult>}
  */
 export async function digestFileHere({ path, git, size }, signal) {
   const sha256 = createHash("sha256");
   const sha1 = git ? gitBlobHasher(size) : undefined;
+  const fd = openSync(path, "r");
   let read = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) {
-    sha256.update(/** @type {Buffer} */ (chunk));
-    sha1?.update(/** @type {Buffer} */ (chunk));
-    read += /** @type {Buffer} */ (chunk).length;
+  try {
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(READ_SIZE, size)));
+    for (;;) {
+      signal?.throwIfAborted();
+      const got = readSync(fd, buffer, 0, buffer.length, null);
+      if (got === 0) break;
+      const piece = buffer.subarray(0, got);
+      sha256.update(piece);
+      sha1?.update(piece);
+      read += got;
+    }
+  } finally {
+    closeSync(fd);
   }
   return { read, sha256: sha256.digest("hex"), gitBlobOid: sha1 ? sha1.digest("hex") : "" };
 }
