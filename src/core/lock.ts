@@ -22,6 +22,8 @@ export interface LockOptions {
   staleMs?: number;
   /** The mode of the lock's folder when this call creates it (0o700 keeps other users out). */
   folderMode?: number;
+  /** Called once, when the lock is held by another process and the wait begins. */
+  onWait?: () => void | Promise<void>;
 }
 
 export type ReleaseLock = () => Promise<void>;
@@ -56,10 +58,13 @@ const fileLockFs = {
   rmdirSync: (path: string) => fs.unlinkSync(path),
 };
 
+/** The first pause between tries while another process holds a lock, in milliseconds; it doubles. */
+const FIRST_WAIT = 20;
+
 /** Takes the lock at `lockPath`, waiting while another live process holds it. */
 export async function acquireLock(lockPath: string, options: LockOptions = {}): Promise<ReleaseLock> {
   const started = Date.now();
-  let wait = 20;
+  let wait = FIRST_WAIT;
   for (;;) {
     if (options.signal?.aborted) throw new AbortedError(`Cancelled while waiting for the lock ${lockPath}.`);
     try {
@@ -95,6 +100,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
           "download is running, remove that file and try again.",
       );
     }
+    if (wait === FIRST_WAIT) await options.onWait?.();
     await sleep(wait);
     wait = Math.min(wait * 2, 250);
   }

@@ -4,7 +4,6 @@
  * `blobs/`, `refs/{revision}`, `.no_exist/{commit}/{path}`, and `.locks/{repo folder}/`. Paths only; the
  * download code decides what to write.
  */
-import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RepoType } from "./repo-id.js";
@@ -34,11 +33,6 @@ export class CacheLayout {
   /** A resumable partial blob (the older Python name; recent Python adds a random part per process). */
   incompleteBlob(etag: string): string {
     return `${this.blob(etag)}.incomplete`;
-  }
-
-  /** A partial blob that only one download writes: a random part in its name, as recent Python's. */
-  privateIncompleteBlob(etag: string): string {
-    return `${this.blob(etag)}.${randomBytes(6).toString("hex")}.incomplete`;
   }
 
   snapshot(commit: string, path: string): string {

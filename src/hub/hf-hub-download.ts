@@ -5,8 +5,9 @@
  * done. The cache's steps, as Python takes them: a revision that is a commit already in the cache needs
  * no request; otherwise a HEAD gives the commit, etag and size; `refs/{revision}` records the commit; a
  * blob already there is linked, else downloaded once under a per-blob lock (resuming a partial blob)
- * and verified (size, and the sha256 when the etag is one); a small blob goes without the lock (see
- * UNLOCKED_BLOB_BYTES). A missing file leaves a `.no_exist` marker.
+ * and verified (size, and the sha256 when the etag is one); a blob under 1 MiB goes without the lock,
+ * into a partial file of its own (core's download engine decides). A missing file leaves a `.no_exist`
+ * marker.
  * Offline, or when the Hub cannot be reached, the answer comes from the cache or is a typed error
  * naming the file and the cache.
  */
@@ -32,17 +33,6 @@ import {
 import { downloadToLocalDir } from "./local-dir-download.js";
 
 export type { DryRunFileInfo, HfHubDownloadOptions } from "./file-request.js";
-
-/**
- * Blobs smaller than this are fetched without the per-blob lock, into a partial file of the download's
- * own that is renamed into place (or removed on failure). Two processes may then both fetch one small
- * blob, and the second rename puts the same bytes where the first did; in exchange no lock
- * file is created and removed per blob. That saved 12% of a 1,000-file snapshot (bench/snapshot: 0.96 s
- * to 0.84 s), more on this machine's disk, where every removed file slows the next creations for 30 s
- * (ARCHITECTURE.md). Larger blobs keep the lock: a second transfer would cost more than the lock does,
- * and their partial files are worth resuming.
- */
-const UNLOCKED_BLOB_BYTES = 1 << 20;
 
 export function hfHubDownload(options: HfHubDownloadOptions & { dryRun: true }): Promise<DryRunFileInfo>;
 export function hfHubDownload(options: HfHubDownloadOptions & { dryRun?: false }): Promise<string>;
@@ -127,13 +117,11 @@ async function downloadToCache(request: FileRequest): Promise<string | DryRunFil
 
   if (options.forceDownload || !existsSync(blob)) {
     await tagCacheDir(layout.cacheDir);
-    const unlocked = size < UNLOCKED_BLOB_BYTES;
     await downloadFile({
       url: location,
       dest: blob,
-      ...(unlocked
-        ? { incompletePath: layout.privateIncompleteBlob(etag), lockPath: false, keepPartial: false }
-        : { incompletePath: layout.incompleteBlob(etag), lockPath: layout.lock(etag) }),
+      incompletePath: layout.incompleteBlob(etag),
+      lockPath: layout.lock(etag),
       expectedSize: size,
       expectedSha256: SHA256.test(etag) ? etag : undefined,
       force: options.forceDownload,

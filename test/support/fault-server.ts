@@ -48,6 +48,8 @@ export interface RequestRecord {
   /** When the request arrived and when its answer closed (performance.now()). */
   startedAt: number;
   endedAt?: number;
+  /** Body bytes written for this answer. */
+  bytesSent: number;
 }
 
 /** The most of these requests that were being answered at one time. */
@@ -111,6 +113,7 @@ export class FaultServer {
       path,
       headers: req.headers,
       startedAt: performance.now(),
+      bytesSent: 0,
     };
     res.once("close", () => {
       record.endedAt = performance.now();
@@ -162,7 +165,7 @@ export class FaultServer {
     }
     let limit = end - start + 1;
     if (fault?.kind === "drop" || fault?.kind === "stall") limit = Math.min(limit, fault.afterBytes);
-    void this.pump(res, file, path, start, limit, () => {
+    void this.pump(res, file, record, start, limit, () => {
       if (fault?.kind === "drop") res.socket?.destroySoon();
       else if (fault?.kind === "stall") res.socket?.pause();
       else res.end();
@@ -172,7 +175,7 @@ export class FaultServer {
   private async pump(
     res: ServerResponse,
     file: ServedFile,
-    path: string,
+    record: RequestRecord,
     start: number,
     length: number,
     done: () => void,
@@ -184,7 +187,8 @@ export class FaultServer {
       const chunk = file.body.subarray(offset, Math.min(stop, offset + chunkSize));
       if (chunk.length === 0) break;
       offset += chunk.length;
-      this.bytesSent.set(path, (this.bytesSent.get(path) ?? 0) + chunk.length);
+      this.bytesSent.set(record.path, (this.bytesSent.get(record.path) ?? 0) + chunk.length);
+      record.bytesSent += chunk.length;
       if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
       // Between chunks only: a pause after the last one would hold the answer open after the client
       // has every byte, and make it look in flight when it is not.

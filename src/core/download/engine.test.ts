@@ -14,6 +14,7 @@ import {
   SizeMismatchError,
 } from "../errors.js";
 import { HttpClient } from "../http/client.js";
+import { acquireLock } from "../lock.js";
 import { defaultLockPath, downloadFile, parseContentRange } from "./engine.js";
 import { downloadMany } from "./many.js";
 
@@ -366,6 +367,60 @@ describe.each([
     expect(await downloadFile({ ...options, trustExisting: true })).toMatchObject({ skipped: true });
     expect(server.requestsFor("/trusted.bin")).toHaveLength(0);
     expect(await downloadFile(options)).toMatchObject({ skipped: false, transferred: body.length });
+  });
+
+  it("takes the lock only for a file of 1 MiB or more, dropping its answer while it waits", async () => {
+    const small = randomBytes(64 * 1024);
+    const smallDest = join(dir, "small.bin");
+    const bigDest = join(dir, "big.bin");
+    // Another process holds both files' locks.
+    const releases = await Promise.all(
+      [smallDest, bigDest].map((dest) => acquireLock(defaultLockPath(dest))),
+    );
+    try {
+      const smallResult = await downloadFile({
+        url: server.serve("/small.bin", small),
+        dest: smallDest,
+        client,
+      });
+      expect(smallResult.size).toBe(small.length);
+      let bigDone = false;
+      const big = downloadFile({ url: server.serve("/big.bin", body), dest: bigDest, client }).then(
+        (result) => {
+          bigDone = true;
+          return result;
+        },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(bigDone).toBe(false);
+      expect(server.requestsFor("/big.bin")).toHaveLength(1);
+      await releases[1]?.();
+      expect((await big).transferred).toBe(body.length);
+      // Its first answer was dropped when it began to wait (not left holding a connection), so the
+      // file came by a second request.
+      expect(server.requestsFor("/big.bin")).toHaveLength(2);
+    } finally {
+      for (const release of releases) await release();
+    }
+    expect((await readFile(smallDest)).equals(small)).toBe(true);
+    expect((await readFile(bigDest)).equals(body)).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(["big.bin", "small.bin"]);
+  });
+
+  it("leaves nothing behind when a small download fails", async () => {
+    const small = randomBytes(64 * 1024);
+    // Part of the file, then the file is gone.
+    const url = server.serve("/small-drop.bin", small, {
+      faults: [
+        { kind: "drop", afterBytes: 1000 },
+        { kind: "status", status: 404 },
+        { kind: "status", status: 404 },
+      ],
+    });
+    const dest = join(dir, "small-drop.bin");
+    await expect(downloadFile({ url, dest, client })).rejects.toMatchObject({ status: 404 });
+    expect(server.requestsFor("/small-drop.bin")[0]?.bytesSent).toBe(1000);
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it("keeps its default locks in a folder of the user's own", async () => {
