@@ -10,9 +10,9 @@
  * through undici's `request` and 0.51 to 0.83 s through `http.get` (Node's HTTP parser is native code;
  * undici's runs in WebAssembly and hands each chunk through more layers).
  *
- * `download` is the download engine's GET: over plain http it first tries the fast path (raw-get.ts),
- * which carries a 200 or 206 answer's body from the socket to the caller's sink without Node's
- * per-request and per-chunk objects; every other answer is asked for again through `request`.
+ * `download` is the download engine's GET: over plain http it goes by the fast path (raw-get.ts), which
+ * carries an answer's body from the socket to the caller's sink without Node's per-request and
+ * per-chunk objects; a redirect or an unusual answer is asked for again through Node's `http`.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
@@ -22,10 +22,6 @@ import { AbortedError, InvalidArgumentError, NetworkError } from "../errors.js";
 import { type BodyAnswer, type ChunkSink, receiveInto } from "./chunk-sink.js";
 import { FileRange, sendFileRange } from "./file-range.js";
 import { RawGetPool } from "./raw-get.js";
-
-export type { BodyAnswer, ChunkSink } from "./chunk-sink.js";
-export { FileRange } from "./file-range.js";
-
 import { errorFromResponse } from "./response-error.js";
 import {
   BODY_TIMEOUT,
@@ -38,6 +34,9 @@ import {
   waitBeforeRetry,
 } from "./retry.js";
 import { userAgent } from "./user-agent.js";
+
+export type { BodyAnswer, ChunkSink } from "./chunk-sink.js";
+export { FileRange } from "./file-range.js";
 
 /**
  * A body that can be sent again on a retry: bytes, text, or a function that makes a fresh body (a
