@@ -5,19 +5,30 @@
  */
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
-import { Decompress as ZstdDecompress } from "fzstd";
-import bz2 from "unbzip2-stream";
-import xz from "xz-decompress";
+import type * as Fzstd from "fzstd";
+import type Bz2 from "unbzip2-stream";
+import type Xz from "xz-decompress";
 import { ArchiveTooLargeError, CorruptArchiveError } from "../errors.js";
 import type { Compression } from "./formats.js";
 
+/**
+ * The decompressors, loaded the first time one is needed: most processes never decompress, and loading
+ * them (with the archive readers, loaded the same way by extract.ts) took about 30 ms of every start of
+ * a process that imports `wharf/core`, a tenth of a 2,000-file download.
+ */
+const lazily = createRequire(import.meta.url);
+const fzstd = () => lazily("fzstd") as typeof Fzstd;
+const bz2 = () => lazily("unbzip2-stream") as typeof Bz2;
+const xz = () => lazily("xz-decompress") as typeof Xz;
+
 /** zstd through fzstd's push API, as a Node Transform. */
 class ZstdTransform extends Transform {
-  private readonly decoder = new ZstdDecompress((chunk) => {
+  private readonly decoder = new (fzstd().Decompress)((chunk) => {
     this.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   });
 
@@ -47,12 +58,12 @@ export function decompressStream(source: Readable, compression: Compression): Re
     case "gzip":
       return pipeThrough(source, createGunzip());
     case "bzip2":
-      return pipeThrough(source, bz2() as unknown as Transform);
+      return pipeThrough(source, bz2()() as unknown as Transform);
     case "zstd":
       return pipeThrough(source, new ZstdTransform());
     case "xz": {
       const web = Readable.toWeb(source) as unknown as ReadableStream<Uint8Array>;
-      return Readable.fromWeb(new xz.XzReadableStream(web) as unknown as WebReadableStream<Uint8Array>);
+      return Readable.fromWeb(new (xz().XzReadableStream)(web) as unknown as WebReadableStream<Uint8Array>);
     }
   }
 }

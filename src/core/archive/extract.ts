@@ -11,9 +11,7 @@ import { dirname } from "node:path";
 import { AbortedError, InvalidArgumentError } from "../errors.js";
 import { decompressStream } from "./decompress.js";
 import { type ArchiveFormat, type Compression, detectFormat } from "./formats.js";
-import { extractTar } from "./tar.js";
 import { ExtractionTarget } from "./target.js";
-import { extractZip } from "./zip.js";
 
 /** Space the default limit keeps free on the destination's disk. */
 const DISK_RESERVE = 1024 ** 3;
@@ -77,10 +75,13 @@ export async function extractArchive(
   let raw: ReadStream | undefined;
   try {
     if (format === "zip") {
+      // The format readers are loaded when an archive needs one (see decompress.ts's `lazily`).
+      const { extractZip } = await import("./zip.js");
       await extractZip(archive, target);
     } else {
       raw = createReadStream(archive, { signal: options.signal });
       const compression = format === "tar" ? undefined : (format.slice(4) as Compression);
+      const { extractTar } = await import("./tar.js");
       await extractTar(compression ? decompressStream(raw, compression) : raw, target);
     }
     await target.verifyLinks();
