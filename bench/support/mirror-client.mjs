@@ -7,6 +7,10 @@
 import { snapshotDownload } from "../../dist/hub/index.js";
 import { pullRepo, RepoStore } from "../../dist/mirror/index.js";
 
+// As the wharf command does (cli/main.ts): the AWS SDK's notice about future Node versions is not a
+// figure of the benchmark.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const [what, endpoint, repoId, target] = process.argv.slice(2);
 if (what === "snapshot") {
   await snapshotDownload({ repoId, endpoint, cacheDir: target, token: false });
