@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { EntryNotFoundError, NetworkError } from "../errors.js";
+import { AbortedError, EntryNotFoundError, NetworkError } from "../errors.js";
 import type { ChunkSink } from "./chunk-sink.js";
 import { HttpClient } from "./client.js";
 import { parseHead } from "./raw-get.js";
@@ -258,6 +258,34 @@ describe("the download fast path", () => {
     const closed = await new ScriptedServer(() => undefined).start();
     await closed.stop();
     await expect(client.download(`${closed.url}/x`)).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it("keeps at most connectionsPerOrigin connections open; the other requests wait their turn", async () => {
+    const narrow = new HttpClient({ connectionsPerOrigin: 2 });
+    try {
+      const bodies = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const answer = await narrow.download(`${server.url}/split`);
+          const sink = collector();
+          await answer.receive(sink);
+          return sink.bytes();
+        }),
+      );
+      for (const bytes of bodies) expect(bytes).toEqual(BODY);
+      expect(server.connections).toBe(2);
+      // A request waiting for its turn gives up when cancelled.
+      const held = await Promise.all([
+        narrow.download(`${server.url}/slow`),
+        narrow.download(`${server.url}/slow`),
+      ]);
+      const controller = new AbortController();
+      const waiting = narrow.download(`${server.url}/sized`, { signal: controller.signal });
+      controller.abort();
+      await expect(waiting).rejects.toBeInstanceOf(AbortedError);
+      for (const answer of held) await answer.discard();
+    } finally {
+      await narrow.close();
+    }
   });
 
   it("leaves a header it must not write itself to Node's http", async () => {

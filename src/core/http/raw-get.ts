@@ -206,7 +206,7 @@ class Connection {
   constructor(
     readonly origin: string,
     url: URL,
-    private readonly onIdleLoss: (connection: Connection) => void,
+    onClose: (connection: Connection) => void,
   ) {
     const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     this.socket = connect({
@@ -224,6 +224,7 @@ class Connection {
     this.socket.on("error", (error) => this.lost(error));
     this.socket.on("end", () => this.lost());
     this.socket.on("close", () => this.lost());
+    this.socket.once("close", () => onClose(this));
     this.socket.on("timeout", () =>
       this.exchange?.fail(codedError(BODY_TIMEOUT, "The answer's body stalled.")),
     );
@@ -239,15 +240,10 @@ class Connection {
     const exchange = this.exchange;
     this.exchange = undefined;
     this.socket.destroy();
-    if (exchange) {
-      exchange.fail(
-        error ??
-          codedError(
-            "ERR_STREAM_PREMATURE_CLOSE",
-            "The server closed the connection before the answer ended.",
-          ),
-      );
-    } else this.onIdleLoss(this);
+    exchange?.fail(
+      error ??
+        codedError("ERR_STREAM_PREMATURE_CLOSE", "The server closed the connection before the answer ended."),
+    );
   }
 }
 
@@ -439,11 +435,16 @@ class RawExchange implements BodyAnswer {
   }
 }
 
-/** Plain-HTTP GETs on kept-alive connections, at most `maxIdle` of them waiting per origin. */
+/**
+ * Plain-HTTP GETs on kept-alive connections, at most `maxConnections` of them open per origin (as
+ * Node's agent keeps `maxSockets`): a request past that waits for one to come free.
+ */
 export class RawGetPool {
   private readonly idle = new Map<string, Connection[]>();
+  private readonly open = new Map<string, number>();
+  private readonly waiting = new Map<string, Array<() => void>>();
 
-  constructor(private readonly maxIdle: number) {}
+  constructor(private readonly maxConnections: number) {}
 
   /**
    * GETs `url` (plain http) with `headers`: the answer when this path can carry it, else undefined with
@@ -456,10 +457,16 @@ export class RawGetPool {
     options: RawGetOptions,
   ): Promise<BodyAnswer | undefined> {
     const head = requestHead(url, headers);
-    if (head === undefined || options.signal?.aborted) return undefined;
+    if (head === undefined) return undefined;
+    const origin = url.host;
     for (;;) {
-      const pooled = this.take(url.host);
-      const connection = pooled ?? new Connection(url.host, url, this.forget);
+      if (options.signal?.aborted) return undefined;
+      const pooled = this.take(origin);
+      if (pooled === undefined && (this.open.get(origin) ?? 0) >= this.maxConnections) {
+        await this.turn(origin, options.signal);
+        continue;
+      }
+      const connection = pooled ?? this.connect(url);
       const answer = await new RawExchange(url, connection, pooled !== undefined, this.keep, options).start(
         head,
       );
@@ -473,6 +480,11 @@ export class RawGetPool {
     this.idle.clear();
   }
 
+  private connect(url: URL): Connection {
+    this.open.set(url.host, (this.open.get(url.host) ?? 0) + 1);
+    return new Connection(url.host, url, this.closed);
+  }
+
   private take(origin: string): Connection | undefined {
     const connections = this.idle.get(origin);
     const connection = connections?.pop();
@@ -480,18 +492,42 @@ export class RawGetPool {
     return connection;
   }
 
+  /** Waits until a connection to `origin` comes free or closes (or the signal fires). */
+  private turn(origin: string, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const queue = this.waiting.get(origin) ?? [];
+      this.waiting.set(origin, queue);
+      const wake = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        queue.splice(queue.indexOf(wake), 1);
+        resolve();
+      };
+      queue.push(wake);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  private wake(origin: string): void {
+    this.waiting.get(origin)?.shift()?.();
+  }
+
   private readonly keep = (connection: Connection) => {
     const connections = this.idle.get(connection.origin) ?? [];
-    if (connections.length >= this.maxIdle) return connection.socket.destroy();
     // A waiting connection does not keep the process alive.
     connection.socket.unref();
     connections.push(connection);
     this.idle.set(connection.origin, connections);
+    this.wake(connection.origin);
   };
 
-  private readonly forget = (connection: Connection) => {
+  private readonly closed = (connection: Connection) => {
     const connections = this.idle.get(connection.origin);
     const at = connections?.indexOf(connection) ?? -1;
     if (at >= 0) connections?.splice(at, 1);
+    this.open.set(connection.origin, (this.open.get(connection.origin) ?? 1) - 1);
+    this.wake(connection.origin);
   };
 }
