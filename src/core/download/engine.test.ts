@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -421,6 +421,16 @@ describe.each([
     await expect(downloadFile({ url, dest, client })).rejects.toMatchObject({ status: 404 });
     expect(server.requestsFor("/small-drop.bin")[0]?.bytesSent).toBe(1000);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("removes its own partial file when the file cannot be put in place", async () => {
+    const small = randomBytes(4096);
+    const dest = join(dir, "taken");
+    await mkdir(join(dest, "inside"), { recursive: true }); // a folder with something in it: no rename over it
+    await expect(
+      downloadFile({ url: server.serve("/taken.bin", small), dest, client, force: true }),
+    ).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(["taken"]);
   });
 
   it("keeps its default locks in a folder of the user's own", async () => {

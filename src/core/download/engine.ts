@@ -464,7 +464,13 @@ async function transfer(
     if (resumedFrom > 0) throw new ResumedCorruptError("resumed bytes did not verify");
     throw new ChecksumMismatchError(label, "sha256", options.expectedSha256, sha256 ?? "");
   }
-  await inFolder(dest, () => renameSync(incomplete, dest));
+  try {
+    await inFolder(dest, () => renameSync(incomplete, dest));
+  } catch (error) {
+    // A partial file of this call's own would be found by no later run.
+    if (options.keepPartial === false) await discardPartial();
+    throw error;
+  }
   if (options.durable) await syncFolder(dirname(dest));
   if (opened.existed) await rm(etagPathOf(incomplete), { force: true });
   options.onProgress?.({ id: label, phase: "download", done: position, total: position, finished: true });

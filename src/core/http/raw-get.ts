@@ -32,6 +32,7 @@ const RESERVED_HEADERS = new Set(["host", "connection", "content-length", "trans
 /** A header's name, as RFC 9110 spells a token. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEAD_END = Buffer.from("\r\n\r\n");
+const BARE_HEAD_END = Buffer.from("\n\n");
 
 export interface RawGetOptions {
   /** How long to wait for the answer's head, connecting included. */
@@ -95,10 +96,12 @@ function bodyLength(
     if (contentLength !== undefined || transferEncoding.trim().toLowerCase() !== "chunked") return undefined;
     return "chunked";
   }
+  // These never have a body, whatever their headers say (RFC 9112, section 6.3).
+  if (status === 204 || status === 304) return 0;
   if (contentLength !== undefined)
     return /^\d{1,15}$/.test(contentLength) ? Number(contentLength) : undefined;
   // A body that ends when the connection does is rare enough to leave to Node.
-  return status === 204 || status === 304 ? 0 : undefined;
+  return undefined;
 }
 
 /** The request's head, or undefined when a header is one the fast path leaves to Node (or invalid). */
@@ -240,7 +243,7 @@ class Connection {
     const exchange = this.exchange;
     this.exchange = undefined;
     this.socket.destroy();
-    exchange?.fail(
+    exchange?.lost(
       error ??
         codedError("ERR_STREAM_PREMATURE_CLOSE", "The server closed the connection before the answer ended."),
     );
@@ -312,6 +315,11 @@ class RawExchange implements BodyAnswer {
       all = Buffer.concat(this.headChunks);
     }
     const end = all.indexOf(HEAD_END);
+    // Lines ended by a bare LF (which Node's parser takes): not a head this path reads.
+    if (all.subarray(0, end < 0 ? all.length : end).includes(BARE_HEAD_END)) {
+      this.decline();
+      return;
+    }
     if (end < 0) {
       if (all.length > MAX_HEAD_BYTES) {
         this.decline();
@@ -376,11 +384,21 @@ class RawExchange implements BodyAnswer {
   /** Ends the exchange with `error`, which the request rejects with, or else the body. */
   fail(error: Error): void {
     const phase = this.close();
-    if (phase !== "head") {
-      if (phase === "held") this.failure = error;
-      else if (phase === "body") this.settled?.(error);
-    } else if (this.reused && this.bytesIn === 0) this.answered(STALE);
-    else this.unanswered(error);
+    if (phase === "head") this.unanswered(error);
+    else if (phase === "held") this.failure = error;
+    else if (phase === "body") this.settled?.(error);
+  }
+
+  /**
+   * The connection was lost. Before a byte of the answer came on a kept-alive connection, the server
+   * had closed it while it waited in the pool: the request is worth sending on another (STALE). Only
+   * then: a timeout or a cancellation is no reason to ask again.
+   */
+  lost(error: Error): void {
+    if (this.phase === "head" && this.reused && this.bytesIn === 0) {
+      this.close();
+      this.answered(STALE);
+    } else this.fail(error);
   }
 
   /** Leaves an answer the fast path does not carry to the regular path. */
