@@ -96,7 +96,7 @@ function sessionOf(folder: string, size: number): MultipartSession {
     sessions.set(folder, session);
     if (sessions.size > KEPT_SESSIONS) {
       for (const [key, kept] of sessions) {
-        if (kept.busy) continue;
+        if (kept.busy || kept === session) continue;
         sessions.delete(key);
         break;
       }
@@ -115,6 +115,8 @@ export async function receivePart(body: Readable, grant: SignedGrant, part: numb
     throw badRequest(`There is no part ${part} of ${parts}.`);
   const expected = part < parts ? PART_SIZE : grant.size - PART_SIZE * (parts - 1);
   const folder = partsFolder(grant);
+  // Checked here too, not only by the session: a session may have been forgotten meanwhile.
+  if (completing.has(folder)) throw badRequest("This upload is being completed; it takes no more parts.");
   const session = sessionOf(folder, grant.size);
   const live = session.arrive(part);
   let arrived = false;
@@ -134,15 +136,39 @@ export async function receivePart(body: Readable, grant: SignedGrant, part: numb
   return `${grant.oid.slice(0, 16)}-${part}`;
 }
 
-/** Checks every part arrived and the whole against the grant, stores it, and removes the parts. */
-export async function completeParts(
+/**
+ * Completions under way, by folder. A second completion of one upload (a client that retried) gets the
+ * first one's outcome instead of racing it for the same parts.
+ */
+const completing = new Map<string, Promise<void>>();
+
+/**
+ * Checks every part arrived and the whole against the grant, stores it, and removes the parts. A
+ * completion of an upload already completed and stored succeeds again.
+ */
+export function completeParts(
   store: RepoStore,
   grant: SignedGrant,
   named: ReadonlyArray<{ partNumber: number; etag: string }>,
 ): Promise<void> {
   const folder = partsFolder(grant);
+  const running = completing.get(folder);
+  if (running) return running;
+  const completion = complete(store, grant, named, folder).finally(() => completing.delete(folder));
+  completing.set(folder, completion);
+  return completion;
+}
+
+async function complete(
+  store: RepoStore,
+  grant: SignedGrant,
+  named: ReadonlyArray<{ partNumber: number; etag: string }>,
+  folder: string,
+): Promise<void> {
   const parts = partCount(grant.size);
-  const present = new Set(await readdir(folder).catch(() => [] as string[]));
+  const listed = await readdir(folder).catch(() => undefined);
+  if (listed === undefined && (await store.hasBlob(grant.oid))) return;
+  const present = new Set(listed ?? []);
   for (let part = 1; part <= parts; part++)
     if (!present.has(String(part))) throw badRequest(`Part ${part} of ${parts} was not uploaded.`);
   if (named.length !== parts) throw badRequest(`The completion names ${named.length} parts, not ${parts}.`);

@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from "node:crypto";
+import { readFile, rm } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import type { RepoStore } from "../store/repo-store.js";
+import { completeParts, receivePart } from "./lfs-uploads.js";
+
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+/** A one-part upload's grant (its signature only names the upload's folder here). */
+function grantFor(object: Buffer) {
+  return {
+    oid: sha256(object),
+    size: object.length,
+    expires: Date.now() + 60_000,
+    sig: randomBytes(8).toString("hex"),
+  };
+}
+
+/**
+ * A store that keeps what it is given, taking `delayMs` to store a blob (as a slow disk or an S3
+ * upload does), and says which blobs it holds.
+ */
+function slowStore(delayMs: number) {
+  const stored = new Map<string, Buffer>();
+  let storing: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    storing = resolve;
+  });
+  const store = {
+    async putBlob(oid: string, source: { file: string }) {
+      storing();
+      await sleep(delayMs);
+      stored.set(oid, await readFile(source.file));
+      await rm(source.file);
+    },
+    async hasBlob(oid: string) {
+      return stored.has(oid);
+    },
+  };
+  return { store: store as unknown as RepoStore, stored, started };
+}
+
+const one = (bytes: Buffer) => Readable.from([bytes]);
+
+describe("multipart completion", () => {
+  it("gives a second completion at once the first one's outcome, and stores the object once", async () => {
+    const object = randomBytes(1000);
+    const grant = grantFor(object);
+    await receivePart(one(object), grant, 1);
+    const { store, stored } = slowStore(20);
+    const parts = [{ partNumber: 1, etag: "x" }];
+    await Promise.all([completeParts(store, grant, parts), completeParts(store, grant, parts)]);
+    expect(stored.get(grant.oid)?.equals(object)).toBe(true);
+    // Asked again once it is done: the object is there, so it succeeds.
+    await completeParts(store, grant, parts);
+  });
+
+  it("refuses a part that arrives while its upload is being completed", async () => {
+    const object = randomBytes(1000);
+    const grant = grantFor(object);
+    await receivePart(one(object), grant, 1);
+    const { store, stored, started } = slowStore(100);
+    const completion = completeParts(store, grant, [{ partNumber: 1, etag: "x" }]);
+    await started;
+    // Many other uploads start meanwhile, enough to push this one's session out of the kept ones.
+    const others = Array.from({ length: 70 }, (_, i) => Buffer.from(`other ${i}`)).map((bytes) => ({
+      bytes,
+      grant: grantFor(bytes),
+    }));
+    for (const other of others) await receivePart(one(other.bytes), other.grant, 1);
+    await expect(receivePart(one(Buffer.alloc(1000, 9)), grant, 1)).rejects.toThrow(/being completed/);
+    await completion;
+    expect(stored.get(grant.oid)?.equals(object)).toBe(true);
+    // The other uploads' parts are removed by completing them.
+    const quick = slowStore(0).store;
+    for (const other of others) await completeParts(quick, other.grant, [{ partNumber: 1, etag: "x" }]);
+  });
+});
