@@ -3,10 +3,11 @@
  * inputs read back in, so that each client starts with its inputs in memory and free memory to write
  * into.
  *
- * Why: on this machine, once earlier runs had filled memory with cached pages, every page a run wrote had
- * to be reclaimed first. A server receiving a 1 GiB upload then spent 1.96 s in its writes instead of
- * 0.29 s, and the upload took 5.5 s instead of 3.3 s, whichever client sent it; which client ran after
- * which decided the figures. Emptying the cache needs root; without it the runs only `sync`.
+ * Why: on this machine, after earlier runs, a server receiving a 1 GiB upload spent 1.96 s in its
+ * writes instead of 0.29 s, and the upload took 4.7 to 5.5 s instead of 3.0 to 3.3 s, whichever
+ * client sent it; which client ran after which decided the figures. Emptying the cache first removes
+ * that (why it does is not understood: ARCHITECTURE.md). Emptying it needs root; without it the runs
+ * only `sync`.
  */
 import { execFileSync } from "node:child_process";
 import { closeSync, openSync, readdirSync, readSync, statSync, writeFileSync } from "node:fs";
