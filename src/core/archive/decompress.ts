@@ -19,7 +19,7 @@ import type { Compression } from "./formats.js";
 /**
  * The decompressors, loaded the first time one is needed: most processes never decompress, and loading
  * them (with the archive readers, loaded the same way by extract.ts) took about 30 ms of every start of
- * a process that imports `wharf/core`, a tenth of a 2,000-file download.
+ * a process that imports `wharf/core`, a twentieth of a 2,000-file download.
  */
 const lazily = createRequire(import.meta.url);
 const fzstd = () => lazily("fzstd") as typeof Fzstd;
