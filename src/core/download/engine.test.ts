@@ -391,7 +391,10 @@ describe.each([
           return result;
         },
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Its first request goes out, then it waits for the lock, however long that takes to happen here.
+      while (server.requestsFor("/big.bin").length === 0)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 100));
       expect(bigDone).toBe(false);
       expect(server.requestsFor("/big.bin")).toHaveLength(1);
       await releases[1]?.();

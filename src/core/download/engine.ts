@@ -9,7 +9,7 @@
  */
 import { createHash, type Hash, randomUUID } from "node:crypto";
 import { closeSync, createReadStream, fsync, ftruncateSync, openSync, renameSync, statSync } from "node:fs";
-import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
+import { open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -20,6 +20,7 @@ import {
   SizeMismatchError,
   WharfError,
 } from "../errors.js";
+import { inFolderOf } from "../folder-files.js";
 import { sha256Hex, sha256OfFile } from "../hash.js";
 import { type BodyAnswer, defaultHttpClient, type HttpClient } from "../http/client.js";
 import {
@@ -124,20 +125,6 @@ function sizeOf(path: string): number | undefined {
 
 const fsyncFd = promisify(fsync);
 
-/**
- * Runs a file operation, creating the folder of `path` only if the operation says it is missing. Most
- * downloads go to folders that exist, and a `mkdir` per file is a cost many small files feel.
- */
-async function inFolder<T>(path: string, operation: () => T | Promise<T>): Promise<T> {
-  try {
-    return await operation();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    await mkdir(dirname(path), { recursive: true });
-    return operation();
-  }
-}
-
 interface Incomplete {
   /** The open file's descriptor. */
   fd: number;
@@ -158,7 +145,7 @@ async function openIncomplete(
   expectedSize: number | undefined,
 ): Promise<Incomplete> {
   try {
-    return { fd: await inFolder(incomplete, () => openSync(incomplete, "wx")), position: 0, existed: false };
+    return { fd: inFolderOf(incomplete, () => openSync(incomplete, "wx")), position: 0, existed: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
@@ -166,6 +153,11 @@ async function openIncomplete(
   if (!resume || (expectedSize !== undefined && size > expectedSize))
     return { fd: openSync(incomplete, "w"), position: 0, existed: true };
   return { fd: openSync(incomplete, "r+"), position: size, existed: true };
+}
+
+/** The temporary file a download writes: `incompletePath`, by default `${dest}.incomplete`. */
+function incompletePathOf(options: DownloadOptions): string {
+  return options.incompletePath ?? `${options.dest}.incomplete`;
 }
 
 /**
@@ -264,7 +256,7 @@ function privateIncompletePath(incomplete: string): string {
 
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
   if (options.lockPath === false) return existingOrDownload(options);
-  const incomplete = options.incompletePath ?? `${options.dest}.incomplete`;
+  const incomplete = incompletePathOf(options);
   // A partial file an earlier run left is resumed under the lock, whatever its size.
   if (sizeOf(incomplete) !== undefined || (options.expectedSize ?? 0) >= UNLOCKED_BYTES)
     return locked(options);
@@ -304,7 +296,7 @@ async function locked(options: DownloadOptions, first?: Attempt): Promise<Downlo
       await drop();
       return existing;
     }
-    if (sizeOf(options.incompletePath ?? `${options.dest}.incomplete`) !== undefined) await drop();
+    if (sizeOf(incompletePathOf(options)) !== undefined) await drop();
     return await download(options, answer);
   } catch (error) {
     await drop();
@@ -346,7 +338,7 @@ async function transfer(
   const label = options.label ?? dest;
   const client = options.client ?? defaultHttpClient();
   const policy = resolveRetryPolicy(options.retry);
-  const incomplete = options.incompletePath ?? `${dest}.incomplete`;
+  const incomplete = incompletePathOf(options);
   const wantHash = options.expectedSha256 !== undefined || options.computeSha256 === true;
   const cancelled = () => new AbortedError(`Download of ${label} was cancelled; the partial file was kept.`);
 
@@ -465,7 +457,7 @@ async function transfer(
     throw new ChecksumMismatchError(label, "sha256", options.expectedSha256, sha256 ?? "");
   }
   try {
-    await inFolder(dest, () => renameSync(incomplete, dest));
+    inFolderOf(dest, () => renameSync(incomplete, dest));
   } catch (error) {
     // A partial file of this call's own would be found by no later run.
     if (options.keepPartial === false) await discardPartial();

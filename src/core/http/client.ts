@@ -237,7 +237,7 @@ export class HttpClient {
     const target = new URL(url);
     const raw = this.raw;
     if (raw === undefined || target.protocol !== "http:") return this.request(url, get);
-    const headers = cleanHeaders({ "user-agent": this.userAgent, ...options.headers });
+    const headers = this.headersOf(options);
     const timeouts = {
       headersMs: options.timeoutMs ?? 60_000,
       bodyMs: options.bodyTimeoutMs ?? 60_000,
@@ -315,12 +315,17 @@ export class HttpClient {
     }
   }
 
+  /** The headers a request sends: wharf's user agent, then the caller's (undefined ones left out). */
+  private headersOf(options: RequestOptions): Record<string, string> {
+    return cleanHeaders({ "user-agent": this.userAgent, ...options.headers });
+  }
+
   private async followRedirects(url: string, options: RequestOptions): Promise<HttpResponse> {
     const mode = options.redirect ?? "follow";
     let current = new URL(url);
     let method = options.method ?? "GET";
     let body = options.body;
-    let headers = cleanHeaders({ "user-agent": this.userAgent, ...options.headers });
+    let headers = this.headersOf(options);
     for (let hop = 0; ; hop++) {
       const response = await this.send(current, method, headers, body, options);
       const location = response.headers.location;

@@ -20,18 +20,24 @@ function grantFor(object: Buffer) {
 
 /**
  * A store that keeps what it is given, taking `delayMs` to store a blob (as a slow disk or an S3
- * upload does), and says which blobs it holds.
+ * upload does), or with `gated`, until `release` is called; it says which blobs it holds.
  */
-function slowStore(delayMs: number) {
+function slowStore(delayMs: number, gated = false) {
   const stored = new Map<string, Buffer>();
   let storing: () => void = () => undefined;
   const started = new Promise<void>((resolve) => {
     storing = resolve;
   });
+  let release: () => void = () => undefined;
+  const gate = gated
+    ? new Promise<void>((resolve) => {
+        release = resolve;
+      })
+    : undefined;
   const store = {
     async putBlob(oid: string, source: { file: string }) {
       storing();
-      await sleep(delayMs);
+      await (gate ?? sleep(delayMs));
       stored.set(oid, await readFile(source.file));
       await rm(source.file);
     },
@@ -39,7 +45,7 @@ function slowStore(delayMs: number) {
       return stored.has(oid);
     },
   };
-  return { store: store as unknown as RepoStore, stored, started };
+  return { store: store as unknown as RepoStore, stored, started, release };
 }
 
 const one = (bytes: Buffer) => Readable.from([bytes]);
@@ -61,7 +67,8 @@ describe("multipart completion", () => {
     const object = randomBytes(1000);
     const grant = grantFor(object);
     await receivePart(one(object), grant, 1);
-    const { store, stored, started } = slowStore(100);
+    // The store takes until the test lets it finish, however slow the machine.
+    const { store, stored, started, release } = slowStore(0, true);
     const completion = completeParts(store, grant, [{ partNumber: 1, etag: "x" }]);
     await started;
     // Many other uploads start meanwhile, enough to push this one's session out of the kept ones.
@@ -71,6 +78,7 @@ describe("multipart completion", () => {
     }));
     for (const other of others) await receivePart(one(other.bytes), other.grant, 1);
     await expect(receivePart(one(Buffer.alloc(1000, 9)), grant, 1)).rejects.toThrow(/being completed/);
+    release();
     await completion;
     expect(stored.get(grant.oid)?.equals(object)).toBe(true);
     // The other uploads' parts are removed by completing them.

@@ -9,7 +9,6 @@ import {
   constants,
   createReadStream,
   createWriteStream,
-  mkdirSync,
   renameSync,
   rmSync,
   statSync,
@@ -20,6 +19,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { FileChangedError, InvalidArgumentError } from "../../core/errors.js";
+import { inFolderOf } from "../../core/folder-files.js";
 import { verifySha256 } from "../../core/hash.js";
 import { withLock } from "../../core/lock.js";
 import type { ByteRange, ObjectInfo, ObjectSource, ObjectStore } from "./object-store.js";
@@ -47,13 +47,7 @@ function byteLength(bytes: Uint8Array | string): number {
 /** Writes `bytes` to `temporary`, then renames it to `path`, synchronously; the folder is made only if missing. */
 function putSmall(path: string, temporary: string, bytes: Uint8Array | string): void {
   try {
-    try {
-      writeFileSync(temporary, bytes);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(temporary, bytes);
-    }
+    inFolderOf(path, () => writeFileSync(temporary, bytes));
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
