@@ -266,14 +266,8 @@ class RawExchange implements BodyAnswer {
   private bytesIn = 0;
   private framing: BodyFraming = new SizedBody(0);
   private reusable = false;
-  /**
-   * Body bytes that came with the head, before `receive` gave a sink: views of the connection's read
-   * buffer, not copies (an 8 KiB copy per small file was a tenth of the garbage collector's work). They
-   * stay valid because the socket reads nothing more until they are taken (see `readHead`).
-   */
+  /** Body bytes that came with the head, before `receive` gave a sink (copies: the read buffer is reused). */
   private held: Buffer[] = [];
-  /** The body ended while held: the connection goes back to the pool once the held bytes are taken. */
-  private releaseWhenTaken = false;
   private sink: ChunkSink | undefined;
   private failure: Error | undefined;
   private answered: (answer: BodyAnswer | undefined | typeof STALE) => void = () => undefined;
@@ -349,9 +343,8 @@ class RawExchange implements BodyAnswer {
     this.phase = "held";
     this.answered(this);
     this.readBody(all.subarray(end + HEAD_END.length));
-    // Until a sink comes, the socket's bytes wait in the kernel, and the held views of the read buffer
-    // are not overwritten.
-    if (this.phase === "held" || this.releaseWhenTaken) this.connection.socket.pause();
+    // Until a sink comes, the socket's bytes wait in the kernel.
+    if (this.phase === "held") this.connection.socket.pause();
   }
 
   private readBody(bytes: Buffer): void {
@@ -369,47 +362,23 @@ class RawExchange implements BodyAnswer {
     this.complete();
   }
 
-  /** A piece of the body to the sink, or held until there is one. */
+  /** A piece of the body to the sink, or held (copied: the read buffer is reused) until there is one. */
   private readonly deliver = (piece: Buffer) => {
-    if (this.phase === "held") this.held.push(piece);
+    if (this.phase === "held") this.held.push(Buffer.from(piece));
     else this.sink?.write(piece);
   };
 
-  /**
-   * Every byte has come: the connection goes back to the pool (or is closed) and the body settles. A
-   * body that ended while held keeps its connection until `receive` or `discard` takes its bytes.
-   */
+  /** Every byte has come: the connection goes back to the pool (or is closed) and the body settles. */
   private complete(): void {
     const wasHeld = this.phase === "held";
     this.phase = "done";
     this.options.signal?.removeEventListener("abort", this.onAbort);
     this.connection.exchange = undefined;
-    if (wasHeld && this.held.length > 0) {
-      this.releaseWhenTaken = true;
-      return;
-    }
     // The stall timer was this body's (set by `receive`); the connection's next exchange sets its own.
     if (!wasHeld) this.connection.socket.setTimeout(0);
-    this.releaseConnection();
+    if (this.reusable) this.release(this.connection);
+    else this.connection.socket.destroy();
     if (!wasHeld) this.settled?.();
-  }
-
-  /** The connection to the pool, or closed when it may not carry another request. */
-  private releaseConnection(): void {
-    const { socket } = this.connection;
-    if (!this.reusable) socket.destroy();
-    else if (!socket.destroyed) this.release(this.connection);
-  }
-
-  /** Drops the held bytes; a connection kept for them goes back to the pool. */
-  private dropHeld(): void {
-    this.held = [];
-    if (this.releaseWhenTaken) {
-      this.releaseWhenTaken = false;
-      // Paused while the views were held (`readHead`); the next exchange reads again.
-      this.connection.socket.resume();
-      this.releaseConnection();
-    }
   }
 
   /** Ends the exchange with `error`, which the request rejects with, or else the body. */
@@ -463,11 +432,11 @@ class RawExchange implements BodyAnswer {
       try {
         for (const chunk of this.held) sink.write(chunk);
       } catch (error) {
-        this.dropHeld();
+        this.held = [];
         if (this.phase === "held") this.fail(error as Error);
         return this.settled(error as Error);
       }
-      this.dropHeld();
+      this.held = [];
       if (this.failure !== undefined) return this.settled(this.failure);
       if (this.phase === "done") return this.settled();
       this.phase = "body";
@@ -479,7 +448,7 @@ class RawExchange implements BodyAnswer {
   }
 
   async discard(): Promise<void> {
-    this.dropHeld();
+    this.held = [];
     if (this.phase !== "done") this.fail(new Error("The body was discarded."));
   }
 }
