@@ -19,6 +19,12 @@ describe("parseHead", () => {
     });
   });
 
+  it("takes headers named like an object's own properties as headers", () => {
+    const head = parseHead("HTTP/1.1 200 OK\r\nConstructor: x\r\n__proto__: y\r\nContent-Length: 1");
+    expect(head?.headers.constructor).toBe("x");
+    expect(Object.entries(head?.headers ?? {})).toContainEqual(["__proto__", "y"]);
+  });
+
   it("says chunked, and when the connection may be kept", () => {
     expect(parseHead("HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\nConnection: close")).toMatchObject({
       length: "chunked",

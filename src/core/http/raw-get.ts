@@ -29,8 +29,10 @@ const READ_BUFFER_BYTES = 256 * 1024;
 const MAX_HEAD_BYTES = 64 * 1024;
 /** Request headers the fast path leaves to Node, which knows what they mean for the connection. */
 const RESERVED_HEADERS = new Set(["host", "connection", "content-length", "transfer-encoding", "upgrade"]);
-/** A header's name, as RFC 9110 spells a token. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** The characters of a header's name (an RFC 9110 token), by character code. */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const char of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+  TOKEN_CHARS[char.charCodeAt(0)] = 1;
 const HEAD_END = Buffer.from("\r\n\r\n");
 const BARE_HEAD_END = Buffer.from("\n\n");
 
@@ -57,24 +59,43 @@ const hasToken = (list: string, token: string) =>
     .split(",")
     .some((part) => part.trim() === token);
 
+/** Whether `text` from `start` to `end` is a header name: a token, not empty. */
+function isToken(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) if (TOKEN_CHARS[text.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
+/** A space or a tab: the whitespace allowed around a header's value. */
+const isBlank = (code: number) => code === 0x20 || code === 0x09;
+
 /**
  * An answer's head (status line and header lines, without the blank line after them), or undefined when
- * the fast path must not take it.
+ * the fast path must not take it. Read in one pass with character loops, not a split and regular
+ * expressions per line: this ran for every small file, and took twice the time that way.
  */
 export function parseHead(text: string): ParsedHead | undefined {
-  const lines = text.split("\r\n");
-  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? "");
+  let lineEnd = text.indexOf("\r\n");
+  if (lineEnd < 0) lineEnd = text.length;
+  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(text.slice(0, lineEnd));
   if (!statusLine) return undefined;
-  const headers: Record<string, string> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const colon = line.indexOf(":");
-    const name = line.slice(0, Math.max(colon, 0));
+  // No prototype: a header named `constructor` or `__proto__` is a header like any other.
+  const headers: Record<string, string> = Object.create(null);
+  while (lineEnd < text.length) {
+    const start = lineEnd + 2;
+    lineEnd = text.indexOf("\r\n", start);
+    if (lineEnd < 0) lineEnd = text.length;
+    const colon = text.indexOf(":", start);
     // No name, or a folded continuation (obsolete, and a way to smuggle headers past a parser).
-    if (!TOKEN.test(name)) return undefined;
-    const key = name.toLowerCase();
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
-    headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
+    if (colon < 0 || colon > lineEnd || !isToken(text, start, colon)) return undefined;
+    const key = text.slice(start, colon).toLowerCase();
+    let from = colon + 1;
+    let to = lineEnd;
+    while (from < to && isBlank(text.charCodeAt(from))) from++;
+    while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+    const value = text.slice(from, to);
+    const earlier = headers[key];
+    headers[key] = earlier === undefined ? value : `${earlier}, ${value}`;
   }
   const status = Number(statusLine[2]);
   const length = bodyLength(status, headers["content-length"], headers["transfer-encoding"]);
