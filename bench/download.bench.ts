@@ -4,7 +4,9 @@
  * - one 1 GiB file: `downloadFile` vs `curl -o`; and with sha256 verification vs `curl` then `sha256sum`
  * - 2,000 files of 8 KiB: `downloadMany` (8 at a time) vs one `curl --parallel --parallel-max 8`
  * - peak resident memory of each client's process (VmHWM)
- * wharf runs in its own process on the built package (support/wharf-download.mjs), like curl.
+ * wharf runs in its own process on the built package (support/wharf-download.mjs), like curl. The small
+ * files are also fetched by a bare Node.js client (support/bare-node-download.mjs): the floor that
+ * Node.js itself sets, printed for scale.
  * Goals (issue #2): within 1.25x of curl on both, peak memory under 150 MB.
  */
 import { execFileSync } from "node:child_process";
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   execFileSync("sync");
   const server = await startServer(join(import.meta.dirname, "..", "scripts", "static-server.mjs"), [served]);
   const worker = join(import.meta.dirname, "support", "wharf-download.mjs");
+  const bareNode = join(import.meta.dirname, "support", "bare-node-download.mjs");
   const bigUrl = `${server.url}/big.bin`;
   const smallUrls = Array.from({ length: SMALL_COUNT }, (_, i) => `${server.url}/small/${i}.bin`);
   const curlConfig = join(work, "curl-small.cfg");
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
     wharfSha: [],
     curlSmall: [],
     wharfSmall: [],
+    bareSmall: [],
   };
   const measure = async (key: string, command: string, args: string[]) => {
     // The big file is deleted (one inode); many small files are moved aside (support/trash.ts).
@@ -88,6 +92,8 @@ async function main(): Promise<void> {
         "-K",
         curlConfig,
       ]);
+      await measure("bareSmall", process.execPath, [bareNode, wharfList, "8"]);
+      // wharf's last, so that its files are the ones checked below.
       await measure("wharfSmall", process.execPath, [worker, "many", wharfList, "8"]);
     }
     // The figures only count if the bytes are right (the big file was checked by its sha256 above).
@@ -132,6 +138,13 @@ async function main(): Promise<void> {
       goal: "<= 1.25x",
     },
     {
+      what: `${SMALL_COUNT} files of 8 KiB, beside a bare Node.js client`,
+      wharf: seconds("wharfSmall"),
+      peer: seconds("bareSmall"),
+      peerName: "support/bare-node-download.mjs",
+      unit: "s",
+    },
+    {
       what: "peak resident memory (VmHWM)",
       wharf: peak("wharfBig", "wharfSha", "wharfSmall"),
       peer: peak("curlBig", "curlSmall"),
@@ -143,6 +156,10 @@ async function main(): Promise<void> {
   printTable(
     `bench/download (median of ${RUNS} runs; each client in its own process, startup included; server: scripts/static-server.mjs)`,
     rows,
+  );
+  console.log(
+    `\nFor scale: a bare Node.js client (no checks, no retries) took ${(seconds("bareSmall") / seconds("curlSmall")).toFixed(2)}x ` +
+      "curl's time on the small files: the floor Node.js itself sets on this machine.",
   );
 }
 
