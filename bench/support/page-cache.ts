@@ -1,13 +1,15 @@
 /**
  * The same memory for every run: the kernel's page cache written out and emptied, then the run's
  * inputs read back in, so that each client starts with its inputs in memory and free memory to write
- * into.
+ * into that the host still backs.
  *
- * Why: on this machine, after earlier runs, a server receiving a 1 GiB upload spent 1.96 s in its
- * writes instead of 0.29 s, and the upload took 4.7 to 5.5 s instead of 3.0 to 3.3 s, whichever
- * client sent it; which client ran after which decided the figures. Emptying the cache first removes
- * that (why it does is not understood: ARCHITECTURE.md). Emptying it needs root; without it the runs
- * only `sync`.
+ * Why: this virtual machine reports free memory back to its host (virtio-balloon free page reporting),
+ * and touching a page the host has taken back costs about 2.3 s per GiB, against 0.15 s for a page freed
+ * a moment before. After earlier runs, the page cache had grown into such memory, and a server
+ * receiving a 1 GiB upload spent 1.96 s in its writes instead of 0.29 s: the upload took 4.7 to 5.5 s
+ * instead of 3.0 to 3.3 s, whichever client sent it, and which client ran after which decided the
+ * figures. Emptying the cache right before a run frees pages the host still backs (ARCHITECTURE.md,
+ * "The benchmark's memory state"). Emptying it needs root; without it the runs only `sync`.
  */
 import { execFileSync } from "node:child_process";
 import { closeSync, openSync, readdirSync, readSync, statSync, writeFileSync } from "node:fs";
