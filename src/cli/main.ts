@@ -7,4 +7,4 @@ import { run } from "./run.js";
 // its SDK in package-lock.json, so the notice is for wharf's maintainers, not for each command's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-process.exitCode = await run(buildProgram(), process.argv);
+process.exitCode = await run(await buildProgram(process.argv), process.argv);
