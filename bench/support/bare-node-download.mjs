@@ -1,9 +1,9 @@
 /**
- * The least a Node.js client can do to download many small files, for scale beside curl in
+ * About the least a Node.js client can do to download many small files, for scale beside curl in
  * bench/download: one kept-alive socket per worker, a GET written by hand, the answer's
  * `content-length` found with a regular expression, and each body written synchronously to a
- * temporary file renamed into place. No retries, no checks, no error handling: not a client to use,
- * only the floor that Node.js itself sets on this machine (its start, its event loop, its sockets).
+ * temporary file renamed into place. No retries, no checks but the status, no error handling: not a
+ * client to use, only a measure of what Node.js's start, event loop and sockets cost on this machine.
  * Usage: bare-node-download.mjs LISTFILE CONCURRENCY  (LISTFILE: one "URL<TAB>DEST" a line; plain http,
  * one origin, answers with a content-length)
  */
@@ -35,7 +35,9 @@ async function worker() {
           head = Buffer.concat([head, bytes]);
           const end = head.indexOf("\r\n\r\n");
           if (end < 0) return;
-          wanted = Number(/content-length: *(\d+)/i.exec(head.toString("latin1", 0, end))[1]);
+          const text = head.toString("latin1", 0, end);
+          if (!text.startsWith("HTTP/1.1 200 ")) throw new Error(`${url} answered ${text.split("\r\n")[0]}`);
+          wanted = Number(/content-length: *(\d+)/i.exec(text)[1]);
           chunk = head.subarray(end + 4);
         }
         parts.push(chunk);

@@ -17,7 +17,8 @@ import { AbortedError, LockTimeoutError } from "./errors.js";
 
 /**
  * proper-lockfile, loaded with the first lock: with graceful-fs and signal-exit it took 15 ms of CPU
- * at every start, and most processes take no lock (a download under 1 MiB never does).
+ * at every start, and most processes take no lock (a download under 1 MiB takes none unless it resumes
+ * an earlier run's partial file).
  */
 const lazily = createRequire(import.meta.url);
 const lockfile = () => lazily("proper-lockfile") as typeof ProperLockfile;

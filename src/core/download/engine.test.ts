@@ -9,6 +9,7 @@ import {
   AbortedError,
   ChecksumMismatchError,
   EntryNotFoundError,
+  InvalidArgumentError,
   NetworkError,
   ServerError,
   SizeMismatchError,
@@ -475,6 +476,39 @@ describe("downloadMany", () => {
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(4);
     for (const file of files) expect((await readFile(join(dir, file.path))).equals(file.data)).toBe(true);
+  });
+
+  it("gives the results in the items' order, and asks for nothing more after the first failure", async () => {
+    const slow = randomBytes(300_000);
+    const fast = randomBytes(1_000);
+    server.serve("/order/slow.bin", slow, { chunkDelayMs: 5 });
+    server.serve("/order/fast.bin", fast);
+    const results = await downloadMany(
+      ["slow", "fast"].map((name) => ({
+        url: `${server.url}/order/${name}.bin`,
+        dest: join(dir, "order", `${name}.bin`),
+        client,
+      })),
+      { concurrency: 2 },
+    );
+    expect(results.map((result) => result.size)).toEqual([slow.length, fast.length]);
+
+    const after = ["a", "b", "c"].map((name) => `/after/${name}.bin`);
+    for (const path of after) server.serve(path, fast);
+    const error = await downloadMany(
+      ["/order/absent.bin", ...after].map((path) => ({
+        url: `${server.url}${path}`,
+        dest: join(dir, path),
+        client,
+      })),
+      { concurrency: 1 },
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(EntryNotFoundError);
+    for (const path of after) expect(server.requestsFor(path)).toHaveLength(0);
+  });
+
+  it("refuses a concurrency that is not a number", async () => {
+    await expect(downloadMany([], { concurrency: Number.NaN })).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it("throws the first failure and cancels the rest", async () => {

@@ -7,7 +7,7 @@
  * 25 µs of every small download (bench/download).
  */
 import { setMaxListeners } from "node:events";
-import { AbortedError } from "../errors.js";
+import { AbortedError, InvalidArgumentError } from "../errors.js";
 import type { OnProgress } from "../progress.js";
 import { type DownloadOptions, type DownloadResult, downloadFile } from "./engine.js";
 
@@ -23,17 +23,22 @@ export async function downloadMany(
   items: readonly DownloadOptions[],
   options: DownloadManyOptions = {},
 ): Promise<DownloadResult[]> {
-  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+  if (Number.isNaN(concurrency))
+    throw new InvalidArgumentError(`concurrency must be a number of downloads, not ${options.concurrency}.`);
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
   // Each download in flight listens on the shared signal a few times (request, body, file); that is
   // expected, not a leak.
   setMaxListeners(10 + concurrency * 4, signal);
-  const results: DownloadResult[] = new Array(items.length);
+  if (signal.aborted) throw new AbortedError("The downloads were cancelled before they started.");
+  // The items as they are now: one added to the array meanwhile is not this call's.
+  const count = items.length;
+  const results: DownloadResult[] = new Array(count);
   let failure: { error: unknown } | undefined;
   let next = 0;
   const worker = async () => {
-    while (next < items.length && failure === undefined) {
+    while (next < count && failure === undefined) {
       const index = next++;
       const item = items[index] as DownloadOptions;
       try {
@@ -52,7 +57,7 @@ export async function downloadMany(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   if (failure !== undefined) throw failure.error;
   return results;
 }

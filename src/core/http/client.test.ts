@@ -88,6 +88,8 @@ beforeAll(async () => {
           }),
         ),
       );
+    } else if (path === "/own-names") {
+      res.writeHead(200, { constructor: "x", "content-length": "2" }).end("ok");
     } else if (path === "/port") {
       res.end(String(req.socket.remotePort));
     } else if (path === "/big") {
@@ -122,6 +124,16 @@ describe("HttpClient", () => {
     const response = await client.request(`${main.url}/flaky`);
     expect(await response.text()).toBe("ok");
     expect(counter).toBe(3);
+  });
+
+  it("reads a header named like an object's own property as a header, on both download paths", async () => {
+    for (const fastPath of [true, false]) {
+      const reader = new HttpClient({ fastPath });
+      const answer = await reader.download(`${main.url}/own-names`);
+      await answer.discard();
+      expect(answer.headers.constructor, `fastPath ${fastPath}`).toBe("x");
+      await reader.close();
+    }
   });
 
   it("sends a wharf user agent", async () => {

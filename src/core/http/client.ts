@@ -107,7 +107,8 @@ function timeoutError(code: string, message: string): Error {
 }
 
 function normalizeHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
-  const headers: Record<string, string> = {};
+  // No prototype, as the fast path's: a header named `constructor` is a header like any other.
+  const headers: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
