@@ -65,9 +65,9 @@ function assemble(heavy: HeavyGroups | undefined): Command {
 
 /**
  * The whole tree; or, when `argv` (a process's, program and script first) names a command of the hub's
- * groups or only asks for the version, the tree without the heavy groups, which it cannot reach. `completion` lists every
- * command, and a name no light group knows may be a heavy command or a typo to suggest a fix for: both
- * get the whole tree.
+ * groups or only asks for the version, the tree without the heavy groups, which it cannot reach.
+ * `completion` lists every command, and a name no light group knows may be a heavy command or a typo
+ * to suggest a fix for: both get the whole tree.
  */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const args = argv.slice(2);
