@@ -3,7 +3,8 @@
  *
  * The groups over the datasets layer and above (catalog, datasets, mirror, serve) are loaded only when
  * the command line may need them: their libraries (apache-arrow alone takes 0.08 s) made every command
- * start in 0.30 s, where a command of the hub's groups (`wharf download`, `wharf repo ...`) needs 0.1 s.
+ * start in 0.30 s, where a command of the hub's groups (`wharf download`, `wharf repo ...`) needs 0.12 s
+ * and one of the datasets group 0.24 s.
  */
 import { Command } from "commander";
 import { WHARF_VERSION } from "../core/index.js";
@@ -19,43 +20,39 @@ import { registerUpload } from "./upload.js";
 
 type Register = (program: Command) => void;
 
-interface HeavyGroups {
-  catalog: Register;
-  datasets: Register;
-  mirror: Register;
-  serve: Register;
+/** The heavy groups, by the name of the command each registers, and how to load each. */
+const HEAVY_GROUPS = {
+  catalog: async () => (await import("./catalog.js")).registerCatalog,
+  datasets: async () => (await import("./datasets.js")).registerDatasets,
+  mirror: async () => (await import("./mirror.js")).registerMirror,
+  serve: async () => (await import("./serve.js")).registerServe,
+} satisfies Record<string, () => Promise<Register>>;
+
+type HeavyName = keyof typeof HEAVY_GROUPS;
+type HeavyGroups = Partial<Record<HeavyName, Register>>;
+
+async function loadHeavyGroups(names: readonly HeavyName[]): Promise<HeavyGroups> {
+  const loaded = await Promise.all(names.map(async (name) => [name, await HEAVY_GROUPS[name]()] as const));
+  return Object.fromEntries(loaded);
 }
 
-async function loadHeavyGroups(): Promise<HeavyGroups> {
-  const [catalog, datasets, mirror, serve] = await Promise.all([
-    import("./catalog.js"),
-    import("./datasets.js"),
-    import("./mirror.js"),
-    import("./serve.js"),
-  ]);
-  return {
-    catalog: catalog.registerCatalog,
-    datasets: datasets.registerDatasets,
-    mirror: mirror.registerMirror,
-    serve: serve.registerServe,
-  };
-}
+const isHeavyName = (name: string): name is HeavyName => Object.hasOwn(HEAVY_GROUPS, name);
 
-/** The tree, with the heavy groups when they are given; in one order either way, as `--help` lists it. */
-function assemble(heavy: HeavyGroups | undefined): Command {
+/** The tree, with the heavy groups given; in one order whichever they are, as `--help` lists it. */
+function assemble(heavy: HeavyGroups): Command {
   const program = new Command("wharf")
     .description("Get datasets from where they live to where they are used, and keep them there.")
     .version(WHARF_VERSION);
   registerAuth(program);
   registerCache(program);
-  heavy?.catalog(program);
-  heavy?.datasets(program);
+  heavy.catalog?.(program);
+  heavy.datasets?.(program);
   registerDownload(program);
   registerEnv(program);
   registerHubExtras(program);
-  heavy?.mirror(program);
+  heavy.mirror?.(program);
   registerRepo(program);
-  heavy?.serve(program);
+  heavy.serve?.(program);
   registerUpload(program);
   // Last: its script lists every command registered above.
   registerCompletion(program);
@@ -64,20 +61,20 @@ function assemble(heavy: HeavyGroups | undefined): Command {
 }
 
 /**
- * The whole tree; or, when `argv` (a process's, program and script first) names a command of the hub's
- * groups or only asks for the version, the tree without the heavy groups, which it cannot reach.
- * `completion` lists every command, and a name no light group knows may be a heavy command or a typo
- * to suggest a fix for: both get the whole tree.
+ * The whole tree; or, when `argv` (a process's, program and script first) names a command, only the
+ * groups it can reach: the hub's groups, and the heavy group it names if it names one. `--version`
+ * alone needs no heavy group. `completion` lists every command, and a name no group knows may be a
+ * typo to suggest a fix for: both get the whole tree, as does a command line that names no command.
  */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const args = argv.slice(2);
-  // The version alone needs no command at all.
-  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) return assemble(undefined);
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) return assemble({});
   const named = args.find((arg) => !arg.startsWith("-"));
+  if (named !== undefined && isHeavyName(named)) return assemble(await loadHeavyGroups([named]));
   if (named !== undefined && named !== "completion") {
-    const light = assemble(undefined);
+    const light = assemble({});
     if (light.commands.some((command) => command.name() === named || command.aliases().includes(named)))
       return light;
   }
-  return assemble(await loadHeavyGroups());
+  return assemble(await loadHeavyGroups(Object.keys(HEAVY_GROUPS) as HeavyName[]));
 }
