@@ -4,7 +4,10 @@
  * folder builders read beside the data. `wharf mirror pull --config` and `wharf mirror share` take
  * these and nothing else.
  */
-import { chooseConfig, configSplitFiles, METADATA_FILES, parseDatasetCard } from "../datasets/index.js";
+// The card and data-file modules, not the layer's index: this file is loaded with every mirror, and the
+// index brings apache-arrow and the readers.
+import { configSplitFiles, METADATA_FILES } from "../datasets/load/data-files.js";
+import { chooseConfig, parseDatasetCard } from "../datasets/load/dataset-card.js";
 
 /** Files every config shares: the card, git's attributes, and the old dataset infos. */
 const SHARED_FILES = new Set(["README.md", ".gitattributes", "dataset_infos.json"]);

@@ -8,7 +8,6 @@ import { createWriteStream } from "node:fs";
 import { copyFile, mkdir, rm, symlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { loadDataset } from "../../datasets/index.js";
 import type { RepoId } from "../../hub/repo-id.js";
 import { configPaths } from "../config-files.js";
 import { NotInStoreError } from "../errors.js";
@@ -65,6 +64,8 @@ export async function exportDataset(
   const files = join(options.workDir, "files");
   await rm(options.workDir, { recursive: true, force: true });
   await checkout(store, commit, paths, files);
+  // The datasets layer (apache-arrow, the readers) loads with the first export, not with every mirror.
+  const { loadDataset } = await import("../../datasets/index.js");
   const loaded = await loadDataset(files, {
     name: options.config,
     cacheDir: join(options.workDir, "cache"),

@@ -8,7 +8,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Marked } from "marked";
-import { chooseConfig, configSplitFiles, parseDatasetCard } from "../../../datasets/index.js";
+// The card and data-file modules, not the layer's index (which brings apache-arrow): see config-files.ts.
+import { configSplitFiles } from "../../../datasets/load/data-files.js";
+import { chooseConfig, parseDatasetCard } from "../../../datasets/load/dataset-card.js";
 import { REPO_TYPES, type RepoType, repoIdString, repoUrlPrefix } from "../../../hub/repo-id.js";
 import { configPaths } from "../../config-files.js";
 import type { StoredFile } from "../../store/commit.js";
