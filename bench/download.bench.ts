@@ -156,10 +156,6 @@ async function main(): Promise<void> {
     `bench/download (median of ${RUNS} runs; each client in its own process, startup included; server: scripts/static-server.mjs)`,
     rows,
   );
-  console.log(
-    `\nFor scale: a minimal Node.js client (no checks, no retries) took ${(seconds("bareSmall") / seconds("curlSmall")).toFixed(2)}x ` +
-      "curl's time on the small files.",
-  );
 }
 
 await main();

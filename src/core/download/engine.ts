@@ -219,9 +219,11 @@ export function defaultLockPath(dest: string): string {
 
 /**
  * The result for a `dest` that already holds the file, or undefined when it must be downloaded: absent,
- * another size, or (when a sha256 is expected, and the file is not trusted) other bytes.
+ * another size, or (when a sha256 is expected, and the file is not trusted) other bytes; always
+ * undefined with `force`.
  */
 async function existingResult(options: DownloadOptions): Promise<DownloadResult | undefined> {
+  if (options.force) return undefined;
   const size = sizeOf(options.dest);
   if (size === undefined) return undefined;
   if (options.expectedSize !== undefined && size !== options.expectedSize) return undefined;
@@ -263,7 +265,7 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   const unlocked = { ...options, incompletePath: privateIncompletePath(incomplete), keepPartial: false };
   if (options.expectedSize !== undefined) return existingOrDownload(unlocked);
   // The size is unknown until the answer comes: ask, and take the lock only for a large file.
-  const existing = options.force ? undefined : await existingResult(options);
+  const existing = await existingResult(options);
   if (existing) return existing;
   const client = options.client ?? defaultHttpClient();
   const first = await request(client, options, 0, undefined, resolveRetryPolicy(options.retry));
@@ -291,12 +293,12 @@ async function locked(options: DownloadOptions, first?: Attempt): Promise<Downlo
       folderMode: options.lockPath === undefined ? 0o700 : undefined,
       onWait: drop,
     });
-    const existing = options.force ? undefined : await existingResult(options);
+    const existing = await existingResult(options);
     if (existing) {
       await drop();
       return existing;
     }
-    if (sizeOf(incompletePathOf(options)) !== undefined) await drop();
+    if (answer !== undefined && sizeOf(incompletePathOf(options)) !== undefined) await drop();
     return await download(options, answer);
   } catch (error) {
     await drop();
@@ -308,7 +310,7 @@ async function locked(options: DownloadOptions, first?: Attempt): Promise<Downlo
 
 /** The file if `dest` holds it already, else the download. */
 async function existingOrDownload(options: DownloadOptions): Promise<DownloadResult> {
-  const existing = options.force ? undefined : await existingResult(options);
+  const existing = await existingResult(options);
   return existing ?? download(options);
 }
 

@@ -26,6 +26,8 @@ import { errorFromResponse } from "./response-error.js";
 import {
   BODY_TIMEOUT,
   backoffDelay,
+  codedError,
+  DEFAULT_TIMEOUT_MS,
   HEADERS_TIMEOUT,
   isNetworkError,
   parseRetryAfter,
@@ -101,10 +103,6 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 const DISCARD_READ_LIMIT = 128 * 1024;
 /** Methods whose requests carry no body; any other sends `content-length: 0` when it has none. */
 const BODILESS_METHODS = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE"]);
-
-function timeoutError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code });
-}
 
 function normalizeHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   // No prototype, as the fast path's: a header named `constructor` is a header like any other.
@@ -202,7 +200,7 @@ function responseOf(url: URL, answer: IncomingMessage): HttpResponse {
  */
 function watchStalls(answer: IncomingMessage, socket: Socket, ms: number): void {
   const onStall = () =>
-    answer.destroy(timeoutError(BODY_TIMEOUT, `The answer's body sent nothing for ${ms} ms.`));
+    answer.destroy(codedError(BODY_TIMEOUT, `The answer's body sent nothing for ${ms} ms.`));
   socket.setTimeout(ms);
   socket.on("timeout", onStall);
   finished(answer, () => {
@@ -240,8 +238,8 @@ export class HttpClient {
     if (raw === undefined || target.protocol !== "http:") return this.request(url, get);
     const headers = this.headersOf(options);
     const timeouts = {
-      headersMs: options.timeoutMs ?? 60_000,
-      bodyMs: options.bodyTimeoutMs ?? 60_000,
+      headersMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      bodyMs: options.bodyTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       signal: options.signal,
     };
     return this.withRetries(
@@ -372,8 +370,8 @@ export class HttpClient {
     else if (!hasLength && payload instanceof FileRange) sent["content-length"] = String(payload.length);
     else if (!hasLength && payload === undefined && !BODILESS_METHODS.has(method))
       sent["content-length"] = "0";
-    const headersMs = options.timeoutMs ?? 60_000;
-    const bodyMs = options.bodyTimeoutMs ?? 60_000;
+    const headersMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const bodyMs = options.bodyTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     return new Promise<HttpResponse>((resolve, reject) => {
       const request = (secure ? httpsRequest : httpRequest)(url, {
         method,
@@ -386,7 +384,7 @@ export class HttpClient {
       const headersTimer = setTimeout(
         () =>
           request.destroy(
-            timeoutError(HEADERS_TIMEOUT, `No answer from ${url.origin} within ${headersMs} ms.`),
+            codedError(HEADERS_TIMEOUT, `No answer from ${url.origin} within ${headersMs} ms.`),
           ),
         headersMs,
       );

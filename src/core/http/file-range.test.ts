@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe("FileRange bodies", () => {
-  it("send exactly the range's bytes, with its length, and again on a second try", async () => {
+  it("send exactly the range's bytes, with its length, each time the body is asked for", async () => {
     const start = 1_000_001;
     const end = file.length - 7;
     const range = () => new FileRange(join(dir, "file.bin"), start, end);

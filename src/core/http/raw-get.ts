@@ -21,7 +21,7 @@
 import { validateHeaderName, validateHeaderValue } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { BodyAnswer, ChunkSink } from "./chunk-sink.js";
-import { BODY_TIMEOUT, HEADERS_TIMEOUT } from "./retry.js";
+import { BODY_TIMEOUT, codedError, HEADERS_TIMEOUT } from "./retry.js";
 
 /** Bytes each connection reads into. 256 KiB took fewer reads and writes than 64 KiB for big files. */
 const READ_BUFFER_BYTES = 256 * 1024;
@@ -143,10 +143,6 @@ function requestHead(url: URL, headers: Record<string, string>): string | undefi
   return `${head}\r\n`;
 }
 
-function codedError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code });
-}
-
 /** Where a body ends. `read` passes the body's part of `bytes` to `emit` and says how much it took. */
 interface BodyFraming {
   readonly done: boolean;
@@ -225,13 +221,12 @@ function malformedChunk(): Error {
 /** One socket, and the exchange it is carrying now (none while it waits in the pool). */
 class Connection {
   readonly socket: Socket;
+  /** Host and port: the pool's key. */
+  readonly origin: string;
   exchange: RawExchange | undefined;
 
-  constructor(
-    readonly origin: string,
-    url: URL,
-    onClose: (connection: Connection) => void,
-  ) {
+  constructor(url: URL, onClose: (connection: Connection) => void) {
+    this.origin = url.host;
     const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     this.socket = connect({
       host: url.hostname.replace(/^\[|\]$/g, ""),
@@ -284,7 +279,6 @@ class RawExchange implements BodyAnswer {
   headers: Record<string, string> = {};
   private phase: "head" | "held" | "body" | "done" = "head";
   private headChunks: Buffer[] = [];
-  private bytesIn = 0;
   private framing: BodyFraming = new SizedBody(0);
   private reusable = false;
   /** Body bytes that came with the head, before `receive` gave a sink (copies: the read buffer is reused). */
@@ -323,7 +317,6 @@ class RawExchange implements BodyAnswer {
   }
 
   received(bytes: Buffer): void {
-    this.bytesIn += bytes.length;
     if (this.phase === "head") this.readHead(bytes);
     else this.readBody(bytes);
   }
@@ -416,7 +409,8 @@ class RawExchange implements BodyAnswer {
    * then: a timeout or a cancellation is no reason to ask again.
    */
   lost(error: Error): void {
-    if (this.phase === "head" && this.reused && this.bytesIn === 0) {
+    // (In the head phase, every byte read so far is held in `headChunks`.)
+    if (this.phase === "head" && this.reused && this.headChunks.length === 0) {
       this.close();
       this.answered(STALE);
     } else this.fail(error);
@@ -499,7 +493,7 @@ export class RawGetPool {
     if (head === undefined) return undefined;
     const origin = url.host;
     for (;;) {
-      if (options.signal?.aborted) return undefined;
+      options.signal?.throwIfAborted();
       const pooled = this.take(origin);
       if (pooled === undefined && (this.open.get(origin) ?? 0) >= this.maxConnections) {
         await this.turn(origin, options.signal);
@@ -521,7 +515,7 @@ export class RawGetPool {
 
   private connect(url: URL): Connection {
     this.open.set(url.host, (this.open.get(url.host) ?? 0) + 1);
-    return new Connection(url.host, url, this.closed);
+    return new Connection(url, this.closed);
   }
 
   private take(origin: string): Connection | undefined {

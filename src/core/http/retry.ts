@@ -67,6 +67,13 @@ export async function waitBeforeRetry(delayMs: number, signal: AbortSignal | und
 /** The codes of the HTTP client's two timeouts (client.ts): no answer yet, and a body that stalled. */
 export const HEADERS_TIMEOUT = "WHARF_HEADERS_TIMEOUT";
 export const BODY_TIMEOUT = "WHARF_BODY_TIMEOUT";
+/** How long either timeout is unless a request says (both paths of the client). */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** An error with a `code`, as Node's network errors carry one (`isNetworkError` reads it). */
+export function codedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
 
 /** Error codes that mean the connection failed or dropped, not the request: Node's, and the timeouts. */
 const NETWORK_ERROR_CODES = new Set([

@@ -7,7 +7,7 @@
  * must complete on the server its parts went to.
  */
 import { createHash, type Hash, randomBytes } from "node:crypto";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, constants, openSync } from "node:fs";
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,14 +28,16 @@ export function partCount(size: number): number {
 }
 
 /**
- * Writes a body to `path` (a new file, or at `start` of an existing one), refusing more than `limit`
+ * Writes a body to `path` (a new file, or at `start` of a file made by whichever part came first),
+ * refusing more than `limit`
  * bytes before writing them, and feeding what it writes to `hash`; says how many came. Each chunk is
  * written synchronously as it arrives (core's FileSink says why: handing socket chunks to the thread
  * pool cost far more).
  */
 async function receive(body: Readable, path: string, limit: number, start?: number, hash?: Hash) {
   const first = start ?? 0;
-  const fd = openSync(path, start === undefined ? "w" : "r+");
+  // At an offset, the file is opened without emptying it: the parts share it, in any order, several at once.
+  const fd = openSync(path, start === undefined ? "w" : constants.O_RDWR | constants.O_CREAT);
   const sink = new FileSink({ fd, position: first, hash });
   try {
     await receiveInto(body, {
@@ -54,7 +56,7 @@ async function receive(body: Readable, path: string, limit: number, start?: numb
 async function storeIfRight(
   store: RepoStore,
   file: string,
-  got: { size: number; sha256?: string },
+  got: { size: number; sha256: string },
   grant: SignedGrant,
 ) {
   if (got.size !== grant.size || got.sha256 !== grant.oid)
@@ -122,11 +124,8 @@ export async function receivePart(body: Readable, grant: SignedGrant, part: numb
   let arrived = false;
   try {
     await mkdir(folder, { recursive: true });
-    const whole = join(folder, "whole");
-    // Made once, then written at offsets by each part, in any order, several at once.
-    await writeFile(whole, "", { flag: "a" });
     await rm(join(folder, String(part)), { force: true });
-    const got = await receive(body, whole, expected, (part - 1) * PART_SIZE, live);
+    const got = await receive(body, join(folder, "whole"), expected, (part - 1) * PART_SIZE, live);
     if (got !== expected) throw badRequest(`Part ${part} must be ${expected} bytes, not ${got}.`);
     await writeFile(join(folder, String(part)), "");
     arrived = true;
@@ -173,16 +172,15 @@ async function complete(
     if (!present.has(String(part))) throw badRequest(`Part ${part} of ${parts} was not uploaded.`);
   if (named.length !== parts) throw badRequest(`The completion names ${named.length} parts, not ${parts}.`);
   const whole = join(folder, "whole");
-  // A session that ran while the parts came has hashed them; one made now (after a restart, say) only
-  // keeps parts from starting while the whole is checked.
-  const running = sessions.has(folder);
-  const session = sessionOf(folder, grant.size);
-  session.close();
+  // A session that ran while the parts came has hashed them (none after a restart, say: parts are kept
+  // from starting by `completing` then).
+  const session = sessions.get(folder);
+  session?.close();
   try {
     const { size } = await stat(whole);
     // Hashed as the parts came when it could be; else here, on a worker thread when large, so the
     // server answers other requests meanwhile.
-    const sha256 = (running ? await session.digest() : undefined) ?? (await sha256OfFile(whole));
+    const sha256 = (await session?.digest()) ?? (await sha256OfFile(whole));
     await storeIfRight(store, whole, { size, sha256 }, grant);
   } finally {
     sessions.delete(folder);

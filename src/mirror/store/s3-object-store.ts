@@ -23,14 +23,8 @@ import type { S3Settings } from "./s3-settings.js";
  * that imported `wharf/mirror` (the `wharf` command's included), most of which never touch S3.
  */
 const lazily = createRequire(import.meta.url);
-let loaded: { s3: typeof ClientS3; storage: typeof LibStorage } | undefined;
-function sdk(): { s3: typeof ClientS3; storage: typeof LibStorage } {
-  loaded ??= {
-    s3: lazily("@aws-sdk/client-s3") as typeof ClientS3,
-    storage: lazily("@aws-sdk/lib-storage") as typeof LibStorage,
-  };
-  return loaded;
-}
+const s3 = () => lazily("@aws-sdk/client-s3") as typeof ClientS3;
+const storage = () => lazily("@aws-sdk/lib-storage") as typeof LibStorage;
 
 /** Parts of a multipart upload, and how many go up at once: large blobs go up in parallel. */
 const PART_SIZE = 16 * 1024 * 1024;
@@ -95,7 +89,7 @@ export class S3ObjectStore implements ObjectStore {
   readonly prefix: string;
 
   constructor(settings: S3Settings, client?: S3Client) {
-    this.client = client ?? new (sdk().s3.S3Client)(s3ClientConfig(settings));
+    this.client = client ?? new (s3().S3Client)(s3ClientConfig(settings));
     this.bucket = settings.bucket;
     this.prefix = settings.prefix;
   }
@@ -126,7 +120,7 @@ export class S3ObjectStore implements ObjectStore {
   async read(key: string, range?: ByteRange): Promise<Readable | undefined> {
     try {
       const answer = await this.client.send(
-        new (sdk().s3.GetObjectCommand)({
+        new (s3().GetObjectCommand)({
           Bucket: this.bucket,
           Key: this.keyOf(key),
           Range: range ? `bytes=${range.start}-${range.end}` : undefined,
@@ -147,7 +141,7 @@ export class S3ObjectStore implements ObjectStore {
   private async readWithEtag(key: string): Promise<{ bytes: Buffer; etag: string } | undefined> {
     try {
       const answer = await this.client.send(
-        new (sdk().s3.GetObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }),
+        new (s3().GetObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }),
       );
       const bytes = Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
       return { bytes, etag: answer.ETag ?? "" };
@@ -160,7 +154,7 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string): Promise<ObjectInfo | undefined> {
     try {
       const answer = await this.client.send(
-        new (sdk().s3.HeadObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }),
+        new (s3().HeadObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }),
       );
       return { key, size: answer.ContentLength ?? 0, modified: answer.LastModified ?? new Date(0) };
     } catch (error) {
@@ -179,7 +173,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       if (typeof source === "string" || source instanceof Uint8Array) {
         await this.client.send(
-          new (sdk().s3.PutObjectCommand)({
+          new (s3().PutObjectCommand)({
             Bucket: this.bucket,
             Key: this.keyOf(key),
             Body: source,
@@ -203,7 +197,7 @@ export class S3ObjectStore implements ObjectStore {
               ),
             );
       file.on("error", (error) => body.destroy(error));
-      await new (sdk().storage.Upload)({
+      await new (storage().Upload)({
         client: this.client,
         params: { Bucket: this.bucket, Key: this.keyOf(key), Body: body, ...headers },
         partSize: PART_SIZE,
@@ -222,9 +216,7 @@ export class S3ObjectStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.client.send(
-        new (sdk().s3.DeleteObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }),
-      );
+      await this.client.send(new (s3().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }));
     } catch (error) {
       if (!isMissing(error)) throw this.failure("delete", key, error);
     }
@@ -237,7 +229,7 @@ export class S3ObjectStore implements ObjectStore {
       let page: ListObjectsV2CommandOutput;
       try {
         page = await this.client.send(
-          new (sdk().s3.ListObjectsV2Command)({
+          new (s3().ListObjectsV2Command)({
             Bucket: this.bucket,
             Prefix: this.keyOf(prefix),
             Delimiter: delimiter,
@@ -291,14 +283,14 @@ export class S3ObjectStore implements ObjectStore {
     try {
       if (next === undefined) {
         if (current === undefined) return true;
-        await this.client.send(new (sdk().s3.DeleteObjectCommand)({ Bucket, Key, IfMatch: current.etag }));
+        await this.client.send(new (s3().DeleteObjectCommand)({ Bucket, Key, IfMatch: current.etag }));
       } else if (current === undefined) {
         await this.client.send(
-          new (sdk().s3.PutObjectCommand)({ Bucket, Key, Body: next, IfNoneMatch: "*", ...headers }),
+          new (s3().PutObjectCommand)({ Bucket, Key, Body: next, IfNoneMatch: "*", ...headers }),
         );
       } else {
         await this.client.send(
-          new (sdk().s3.PutObjectCommand)({ Bucket, Key, Body: next, IfMatch: current.etag, ...headers }),
+          new (s3().PutObjectCommand)({ Bucket, Key, Body: next, IfMatch: current.etag, ...headers }),
         );
       }
       return true;
