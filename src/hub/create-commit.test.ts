@@ -1,8 +1,9 @@
 /** wharf's commit client against a real wharf server: inline and LFS files, deletions, a stale parent, folders. */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
 import { deleteFile as hfDeleteFile, uploadFiles as hfUploadFiles } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect } from "../../test/support/collect.js";
@@ -110,6 +111,61 @@ describe("createCommit", () => {
         operations: [{ type: "copy", srcPathInRepo: "absent.bin", pathInRepo: "x.bin" }],
       }),
     ).rejects.toThrow(/cannot be copied/);
+  });
+
+  it("adds files from streams, and leaves no temporary file behind, whether the commit is made or not", async () => {
+    const api = { endpoint: hub.url, token: ALICE, ...repo };
+    const spooledNow = async () =>
+      (await readdir(tmpdir())).filter((name) => name.startsWith("wharf-stream-"));
+    const leftBefore = await spooledNow();
+    // Over 10 MB, so it goes through LFS, in parts; from a web stream, the small one from a Node stream.
+    const big = randomBytes(12 * 2 ** 20 + 5);
+    const made = await createCommit({
+      ...api,
+      commitMessage: "From streams",
+      operations: [
+        {
+          type: "add",
+          pathInRepo: "streams/notes.txt",
+          stream: Readable.from([Buffer.from("first, "), Buffer.from("then")]),
+        },
+        { type: "add", pathInRepo: "streams/big.bin", stream: new Blob([big]).stream() },
+      ],
+    });
+    expect(made.oid).toBe((await repoInfo(api)).sha);
+    const cacheDir = join(work, "stream-cache");
+    const notes = await hfHubDownload({ ...api, filename: "streams/notes.txt", cacheDir });
+    expect(await readFile(notes, "utf8")).toBe("first, then");
+    expect(
+      (await readFile(await hfHubDownload({ ...api, filename: "streams/big.bin", cacheDir }))).equals(big),
+    ).toBe(true);
+    const [stored] = await getPathsInfo({ ...api, paths: ["streams/big.bin"] });
+    expect(stored?.type === "file" && stored.lfs?.oid).toBe(createHash("sha256").update(big).digest("hex"));
+    expect(await spooledNow()).toEqual(leftBefore);
+
+    // A stream that fails midway, beside one that is fine: no commit, no file left.
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.alloc(1000));
+        this.destroy(new Error("the source went away"));
+      },
+    });
+    await expect(
+      createCommit({
+        ...api,
+        commitMessage: "Half a stream",
+        operations: [
+          { type: "add", pathInRepo: "streams/ok.txt", stream: Readable.from([Buffer.from("ok")]) },
+          { type: "add", pathInRepo: "streams/broken.bin", stream: failing },
+        ],
+      }),
+    ).rejects.toThrow(/the source went away/);
+    // Text instead of bytes is refused with what to do.
+    await expect(
+      uploadFile({ ...api, pathInRepo: "streams/text.txt", stream: Readable.from(["some text"]) }),
+    ).rejects.toThrow(/gave text, not bytes/);
+    expect((await repoInfo(api)).sha).toBe(made.oid);
+    expect(await spooledNow()).toEqual(leftBefore);
   });
 
   it("is refused for a token that may not write", async () => {

@@ -20,12 +20,19 @@ import { authHeaders, endpointOf, type HubCallOptions } from "./hub-request.js";
 import { type RepoType, repoUrlPrefix } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
 import { checkRepoPath } from "./repo-path.js";
+import { removeSpooled, spoolStream } from "./stream-spool.js";
 import { DEFAULT_REVISION, hfHubUrl } from "./urls.js";
 
 export type CommitOperation =
-  /** A file to add or replace, from bytes or from a local file. */
+  /** A file to add or replace, from bytes, from a local file, or from a stream. */
   | { type: "add"; pathInRepo: string; content: Uint8Array | string }
   | { type: "add"; pathInRepo: string; file: string }
+  /**
+   * A stream's bytes (a Node `Readable`, a web `ReadableStream`, any async iterable of bytes): read
+   * once, into a temporary file that is removed when the commit is made or fails (stream-spool.ts).
+   * A stream is read only once: a commit that failed needs a new one.
+   */
+  | { type: "add"; pathInRepo: string; stream: AsyncIterable<Uint8Array> }
   /** A file, or with `isFolder` everything under a folder, to delete. */
   | { type: "delete"; pathInRepo: string; isFolder?: boolean }
   /**
@@ -59,6 +66,8 @@ export interface CommitInfo {
 }
 
 type AddOperation = Extract<CommitOperation, { type: "add" }>;
+/** An addition whose bytes are where they can be read again: in memory or in a file. */
+type ReadableAdd = Exclude<AddOperation, { stream: AsyncIterable<Uint8Array> }>;
 
 interface PreparedAdd {
   path: string;
@@ -82,7 +91,7 @@ const SMALL_FILE = 1 << 20;
 /** How many files one preupload call may name (Python sends 256). */
 const PREUPLOAD_BATCH = 256;
 
-async function prepare(operation: AddOperation, signal?: AbortSignal): Promise<PreparedAdd> {
+async function prepare(operation: ReadableAdd, signal?: AbortSignal): Promise<PreparedAdd> {
   const path = checkRepoPath(operation.pathInRepo);
   if ("content" in operation) {
     const bytes = Buffer.from(operation.content);
@@ -140,27 +149,61 @@ async function prepare(operation: AddOperation, signal?: AbortSignal): Promise<P
   }
 }
 
-/** A commit's local work, done before anything is sent: its copies resolved and its files hashed. */
+/**
+ * A commit's local work, done before anything is sent: its copies resolved and its files hashed. Streams
+ * are in the temporary files of `spooled` until `removeSpooled`.
+ */
 export interface PreparedCommit {
   adds: PreparedAdd[];
   lfsCopies: Map<string, { oid: string; size: number }>;
+  spooled: string[];
 }
 
 export async function prepareCommit(options: CreateCommitOptions): Promise<PreparedCommit> {
   const { copiedAdds, lfsCopies } = await resolveCopies(options, options.revision ?? DEFAULT_REVISION);
   // Hashed a few at a time, so a folder of thousands of files does not open them all at once.
   const hashing = pLimit(8);
-  const adds = await Promise.all(
+  const spooled: string[] = [];
+  const readable = async (operation: AddOperation): Promise<ReadableAdd> => {
+    if (!("stream" in operation)) return operation;
+    const file = await spoolStream(operation.stream, operation.pathInRepo, options.signal);
+    spooled.push(file);
+    return { type: "add", pathInRepo: operation.pathInRepo, file };
+  };
+  // Every addition settles before the outcome is known, so that no stream is still being written into
+  // a file when the spooled files are removed; after a failure, the ones not yet started do not start.
+  let failure: { reason: unknown } | undefined;
+  const settled = await Promise.allSettled(
     [
       ...options.operations.filter((operation): operation is AddOperation => operation.type === "add"),
       ...copiedAdds,
-    ].map((operation) => hashing(() => prepare(operation, options.signal))),
+    ].map((operation) =>
+      hashing(async () => {
+        if (failure) throw failure.reason;
+        try {
+          return await prepare(await readable(operation), options.signal);
+        } catch (error) {
+          failure ??= { reason: error };
+          throw error;
+        }
+      }),
+    ),
   );
-  return { adds, lfsCopies };
+  if (failure) {
+    await removeSpooled(spooled);
+    throw failure.reason;
+  }
+  const adds = settled.map((outcome) => (outcome as PromiseFulfilledResult<PreparedAdd>).value);
+  return { adds, lfsCopies, spooled };
 }
 
 export async function createCommit(options: CreateCommitOptions): Promise<CommitInfo> {
-  return sendCommit(options, await prepareCommit(options));
+  const prepared = await prepareCommit(options);
+  try {
+    return await sendCommit(options, prepared);
+  } finally {
+    await removeSpooled(prepared.spooled);
+  }
 }
 
 /** Sends a prepared commit: what `createCommit` does once the files are hashed. */
@@ -476,16 +519,20 @@ async function uploadParts(
 export function uploadFile(
   options: Omit<CreateCommitOptions, "operations" | "commitMessage"> & {
     pathInRepo: string;
-    /** The bytes, or the path of a local file. */
+    /** The bytes, the path of a local file, or a stream (read once; see `CommitOperation`). */
     content?: Uint8Array | string;
     file?: string;
+    stream?: AsyncIterable<Uint8Array>;
     commitMessage?: string;
   },
 ): Promise<CommitInfo> {
+  const { pathInRepo } = options;
   const operation: CommitOperation =
     options.file !== undefined
-      ? { type: "add", pathInRepo: options.pathInRepo, file: options.file }
-      : { type: "add", pathInRepo: options.pathInRepo, content: options.content ?? "" };
+      ? { type: "add", pathInRepo, file: options.file }
+      : options.stream !== undefined
+        ? { type: "add", pathInRepo, stream: options.stream }
+        : { type: "add", pathInRepo, content: options.content ?? "" };
   return createCommit({
     ...options,
     operations: [operation],
