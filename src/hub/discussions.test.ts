@@ -6,8 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { ALICE, BOB, useSampleHub } from "../../test/support/sample-hub.js";
 import { useTempFolders } from "../../test/support/temp-folders.js";
-import { ForbiddenError, HttpError, UnauthorizedError } from "../core/errors.js";
-import { createCommit } from "./create-commit.js";
+import {
+  EntryNotFoundError,
+  ForbiddenError,
+  HttpError,
+  PreconditionFailedError,
+  UnauthorizedError,
+} from "../core/errors.js";
+import { type CommitOperation, createCommit } from "./create-commit.js";
 import {
   changeDiscussionStatus,
   commentDiscussion,
@@ -91,6 +97,27 @@ describe("pull requests", () => {
     await expect(mergePullRequest({ ...repo, discussionNum: num, token: BOB })).rejects.toBeInstanceOf(
       ForbiddenError,
     );
+  });
+
+  it("opens no pull request for a commit the branch refuses", async () => {
+    const repo = { repoId: "vega/movies", repoType: "dataset" as const, endpoint: hub().url };
+    const before = await collect(getRepoDiscussions({ ...repo, token: BOB }));
+    const refsBefore = await listRepoRefs({ ...repo, token: false, includePullRequests: true });
+    const propose = (extra: { parentCommit?: string; operations?: CommitOperation[] }) =>
+      createCommit({
+        ...repo,
+        token: BOB,
+        operations: [{ type: "add", pathInRepo: "LATE.md", content: "late\n" }],
+        commitMessage: "Late",
+        createPr: true,
+        ...extra,
+      });
+    await expect(propose({ parentCommit: "0".repeat(40) })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(
+      propose({ operations: [{ type: "delete", pathInRepo: "no-such-file.txt" }] }),
+    ).rejects.toBeInstanceOf(EntryNotFoundError);
+    expect(await collect(getRepoDiscussions({ ...repo, token: BOB }))).toEqual(before);
+    expect(await listRepoRefs({ ...repo, token: false, includePullRequests: true })).toEqual(refsBefore);
   });
 
   it("merges with a merge commit when the target moved, and refuses a conflict naming the files", async () => {

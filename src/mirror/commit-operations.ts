@@ -57,26 +57,33 @@ function checkPath(path: string): string {
 type AddOperation = Extract<CommitOperation, { kind: "add" }>;
 
 /**
- * Stores the bytes of the inline files, several at once (they do not depend on the branch, so this is
- * done once even when the commit is re-applied), and says what each one is.
+ * What each inline file is (hashed once, even when the commit is re-applied), without storing it: a
+ * commit that is refused stores nothing.
  */
-async function storeInlineFiles(
-  store: RepoStore,
-  operations: readonly CommitOperation[],
-): Promise<Map<AddOperation, StoredFile>> {
-  const limit = pLimit(8);
+function describeInlineFiles(operations: readonly CommitOperation[]): Map<AddOperation, StoredFile> {
   const adds = operations.filter((operation): operation is AddOperation => operation.kind === "add");
-  const stored = await Promise.all(
-    adds.map((operation) =>
-      limit(async (): Promise<StoredFile> => {
-        checkPath(operation.path);
-        const sha256 = sha256Hex(operation.content);
+  return new Map(
+    adds.map((operation) => {
+      checkPath(operation.path);
+      const { content } = operation;
+      return [
+        operation,
+        { size: content.length, sha256: sha256Hex(content), gitOid: gitBlobOid(content), lfs: false },
+      ];
+    }),
+  );
+}
+
+/** Stores the inline files' bytes the store does not have yet, several at once. */
+async function storeInlineFiles(store: RepoStore, inline: Map<AddOperation, StoredFile>): Promise<void> {
+  const limit = pLimit(8);
+  await Promise.all(
+    [...inline].map(([operation, { sha256 }]) =>
+      limit(async () => {
         if (!(await store.hasBlob(sha256))) await store.putBlob(sha256, operation.content);
-        return { size: operation.content.length, sha256, gitOid: gitBlobOid(operation.content), lfs: false };
       }),
     ),
   );
-  return new Map(adds.map((operation, index) => [operation, stored[index] as StoredFile]));
 }
 
 async function applyOperations(
@@ -118,6 +125,47 @@ async function applyOperations(
   }
 }
 
+/**
+ * The branch's head as it is now and its files with the operations applied; refused (with nothing
+ * stored) when the head is not `parentCommit` or an operation cannot apply.
+ */
+async function applyToHead(
+  store: RepoStore,
+  repo: RepoId,
+  operations: readonly CommitOperation[],
+  inline: Map<AddOperation, StoredFile>,
+  options: CommitOperationsOptions,
+): Promise<{ head: string | undefined; files: Map<string, StoredFile> }> {
+  const branch = options.branch ?? DEFAULT_BRANCH;
+  const kind = options.refKind ?? "heads";
+  const head = await store.readRef(repo, kind, branch, { fresh: true });
+  if (head === undefined && (branch !== DEFAULT_BRANCH || kind !== "heads"))
+    throw new NotInStoreError(`No branch ${branch} to commit on; create it first.`);
+  if (options.parentCommit !== undefined && options.parentCommit !== head)
+    throw new ParentCommitMovedError(
+      `${branch} is at ${head ?? "no commit"}, not at the parent commit ${options.parentCommit}; ` +
+        "read the branch again and redo the changes on it.",
+    );
+  const parent = head === undefined ? undefined : await store.getCommit(repo, head);
+  const files = new Map(Object.entries(parent?.files ?? {}));
+  await applyOperations(store, files, operations, inline);
+  return { head, files };
+}
+
+/**
+ * Refuses what `commitOperations` would refuse on the branch as it is now (a stale parent, a path not
+ * there to delete, an LFS object not uploaded), storing nothing; gives the branch's head. For a pull
+ * request, which is opened only for a commit that can be made.
+ */
+export async function checkOperations(
+  store: RepoStore,
+  repo: RepoId,
+  operations: readonly CommitOperation[],
+  options: CommitOperationsOptions,
+): Promise<string | undefined> {
+  return (await applyToHead(store, repo, operations, describeInlineFiles(operations), options)).head;
+}
+
 export async function commitOperations(
   store: RepoStore,
   repo: RepoId,
@@ -125,20 +173,14 @@ export async function commitOperations(
   options: CommitOperationsOptions,
 ): Promise<Commit> {
   const branch = options.branch ?? DEFAULT_BRANCH;
-  const inline = await storeInlineFiles(store, operations);
+  const inline = describeInlineFiles(operations);
+  let stored = false;
   for (let attempt = 1; ; attempt++) {
-    const kind = options.refKind ?? "heads";
-    const head = await store.readRef(repo, kind, branch, { fresh: true });
-    if (head === undefined && (branch !== DEFAULT_BRANCH || kind !== "heads"))
-      throw new NotInStoreError(`No branch ${branch} to commit on; create it first.`);
-    if (options.parentCommit !== undefined && options.parentCommit !== head)
-      throw new ParentCommitMovedError(
-        `${branch} is at ${head ?? "no commit"}, not at the parent commit ${options.parentCommit}; ` +
-          "read the branch again and redo the changes on it.",
-      );
-    const parent = head === undefined ? undefined : await store.getCommit(repo, head);
-    const files = new Map(Object.entries(parent?.files ?? {}));
-    await applyOperations(store, files, operations, inline);
+    const { head, files } = await applyToHead(store, repo, operations, inline, options);
+    // Only once the operations apply: a refused commit leaves no object behind. (One that loses every
+    // race for its branch leaves its inline files' objects, unreferenced.)
+    if (!stored) await storeInlineFiles(store, inline);
+    stored = true;
     try {
       return await store.commit(
         repo,
@@ -152,7 +194,7 @@ export async function commitOperations(
           files: Object.fromEntries([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
         },
         head,
-        kind,
+        options.refKind ?? "heads",
       );
     } catch (error) {
       if (!(error instanceof RefMovedError) || attempt >= ATTEMPTS) throw error;

@@ -9,7 +9,7 @@ import { commit, downloadFile } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitLines, postNdjsonCommit } from "../../../test/support/ndjson-commit.js";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../../test/support/sample-hub.js";
-import { gitBlobOid } from "../../core/hash.js";
+import { gitBlobOid, sha256Hex } from "../../core/hash.js";
 
 let hub: SampleHub;
 const secret = { type: "dataset", name: "team/secret-data" } as const;
@@ -139,6 +139,8 @@ describe("commits", () => {
     );
     expect(stale.status).toBe(412);
     expect(await headOf()).toBe(head);
+    // Refused before anything is stored: the late file's bytes are not in the store either.
+    expect(await hub.store.hasBlob(sha256Hex(Buffer.from("x")))).toBe(false);
     const fresh = await postCommit(
       [
         { key: "header", value: { summary: "on time", parentCommit: head } },
@@ -174,11 +176,20 @@ describe("commits", () => {
     const missing = await postCommit(
       [
         { key: "header", value: { summary: "x" } },
+        {
+          key: "file",
+          value: {
+            path: "y.txt",
+            content: Buffer.from("never stored").toString("base64"),
+            encoding: "base64",
+          },
+        },
         { key: "deletedFile", value: { path: "nothing.txt" } },
       ],
       ALICE,
     );
     expect(missing.status).toBe(404);
+    expect(await hub.store.hasBlob(sha256Hex(Buffer.from("never stored")))).toBe(false);
   });
 
   it("loses no commit when several race on one branch", async () => {

@@ -11,7 +11,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { InvalidArgumentError } from "../../../core/errors.js";
 import { repoIdString, repoUrlPrefix } from "../../../hub/repo-id.js";
-import { type CommitOperation, commitOperations } from "../../commit-operations.js";
+import { type CommitOperation, checkOperations, commitOperations } from "../../commit-operations.js";
 import {
   NotInStoreError,
   ParentCommitMovedError,
@@ -118,33 +118,45 @@ export function registerCommitRoutes(app: FastifyInstance, deps: ServerDeps): vo
       const author = open.caller?.user ?? "wharf";
       const discussions = new DiscussionStore(deps.store);
       let pullRequest: number | undefined;
-      if (createPr) {
-        if (prNum) throw badRequest("A commit to a pull request's ref cannot open another pull request.");
-        if ((await deps.store.readRef(open.repo, "heads", target)) === undefined)
-          throw revisionNotFound(target);
-        const title = header.summary || "Upload files";
-        pullRequest = (
-          await openDiscussion(
-            deps.store,
-            discussions,
-            open,
-            author,
-            title,
-            header.description ?? "",
-            true,
-            "open",
-            target,
-          )
-        ).num;
-      } else if (prNum) {
-        const discussion = await discussions.get(open.repo, Number(prNum));
-        if (!discussion?.isPullRequest) throw revisionNotFound(target);
-        if (discussion.author !== author) deps.access.assertCanWrite(open.record, open.caller);
-        pullRequest = discussion.num;
-      } else if ((await deps.store.readRef(open.repo, "heads", target)) === undefined && target !== "main") {
-        throw revisionNotFound(target);
-      }
       try {
+        if (createPr) {
+          if (prNum) throw badRequest("A commit to a pull request's ref cannot open another pull request.");
+          if ((await deps.store.readRef(open.repo, "heads", target)) === undefined)
+            throw revisionNotFound(target);
+          // A commit the branch would refuse (a stale parent, a path not there) opens no pull request:
+          // it is checked first, against the head the pull request then starts from.
+          const base = await checkOperations(deps.store, open.repo, operations, {
+            branch: target,
+            title: "",
+            author,
+            parentCommit: header.parentCommit,
+          });
+          const title = header.summary || "Upload files";
+          pullRequest = (
+            await openDiscussion(
+              deps.store,
+              discussions,
+              open,
+              author,
+              title,
+              header.description ?? "",
+              true,
+              "open",
+              target,
+              base,
+            )
+          ).num;
+        } else if (prNum) {
+          const discussion = await discussions.get(open.repo, Number(prNum));
+          if (!discussion?.isPullRequest) throw revisionNotFound(target);
+          if (discussion.author !== author) deps.access.assertCanWrite(open.record, open.caller);
+          pullRequest = discussion.num;
+        } else if (
+          (await deps.store.readRef(open.repo, "heads", target)) === undefined &&
+          target !== "main"
+        ) {
+          throw revisionNotFound(target);
+        }
         const commit = await commitOperations(deps.store, open.repo, operations, {
           branch: pullRequest === undefined ? target : String(pullRequest),
           refKind: pullRequest === undefined ? "heads" : "pr",

@@ -337,9 +337,11 @@ export async function openDiscussion(
   isPullRequest: boolean,
   status: Discussion["status"] = isPullRequest ? "draft" : "open",
   target = DEFAULT_BRANCH,
+  /** The target's head the pull request starts from, when the caller has read it already. */
+  base?: string,
 ): Promise<Discussion> {
   const baseCommit = isPullRequest
-    ? await store.readRef(opened.repo, "heads", target, { fresh: true })
+    ? (base ?? (await store.readRef(opened.repo, "heads", target, { fresh: true })))
     : undefined;
   const discussion = await discussions.create(opened.repo, {
     title,
