@@ -10,6 +10,7 @@ import { collect } from "../../test/support/collect.js";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
 import { ForbiddenError, PreconditionFailedError } from "../core/errors.js";
 import { gitBlobOid } from "../core/hash.js";
+import { HttpClient, type HttpResponse, type RequestOptions } from "../core/http/client.js";
 import { createCommit, uploadFile } from "./create-commit.js";
 import { getPathsInfo } from "./get-paths-info.js";
 import { hfHubDownload } from "./hf-hub-download.js";
@@ -166,6 +167,50 @@ describe("createCommit", () => {
     ).rejects.toThrow(/gave text, not bytes/);
     expect((await repoInfo(api)).sha).toBe(made.oid);
     expect(await spooledNow()).toEqual(leftBefore);
+  });
+
+  it("sends several LFS files at once, and after a refused commit, run again, sends none of them again", async () => {
+    const api = { endpoint: hub.url, token: ALICE, ...repo };
+    // Counts the uploads (PUTs) as wharf's own client makes them, and the most under way at once.
+    let puts = 0;
+    let running = 0;
+    let most = 0;
+    class CountingClient extends HttpClient {
+      override async request(url: string | URL, options: RequestOptions = {}): Promise<HttpResponse> {
+        if (options.method !== "PUT") return super.request(url, options);
+        puts++;
+        most = Math.max(most, ++running);
+        try {
+          return await super.request(url, options);
+        } finally {
+          running--;
+        }
+      }
+    }
+    const client = new CountingClient();
+    const files = Array.from({ length: 6 }, (_, n) => ({
+      path: `batch/${n}.bin`,
+      bytes: randomBytes(2 ** 20 + n),
+    }));
+    const operations = files.map(({ path, bytes }) => ({
+      type: "add" as const,
+      pathInRepo: path,
+      content: bytes,
+    }));
+    // The files go up, then the commit is refused (its parent is stale): as if the client had died there.
+    await expect(
+      createCommit({ ...api, client, operations, commitMessage: "x", parentCommit: "0".repeat(40) }),
+    ).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(puts).toBe(files.length);
+    expect(most).toBeGreaterThan(1);
+    puts = 0;
+    const made = await createCommit({ ...api, client, operations, commitMessage: "Six files" });
+    expect(puts).toBe(0);
+    expect(made.oid).toBe((await repoInfo(api)).sha);
+    const stored = await getPathsInfo({ ...api, paths: files.map((file) => file.path) });
+    expect(stored.map((entry) => (entry.type === "file" ? entry.lfs?.oid : undefined)).sort()).toEqual(
+      files.map((file) => createHash("sha256").update(file.bytes).digest("hex")).sort(),
+    );
   });
 
   it("is refused for a token that may not write", async () => {

@@ -262,7 +262,7 @@ export async function sendCommit(
     };
   }
   const lfsAdds = adds.filter((add) => lfsPaths.has(add.path) && !unchanged.has(add.path));
-  if (lfsAdds.length > 0) await uploadLfs(options, endpoint, auth, repoType, revision, lfsAdds);
+  if (lfsAdds.length > 0) await uploadLfs(options, { endpoint, auth, repoType, revision }, lfsAdds);
 
   const header = {
     key: "header",
@@ -372,22 +372,72 @@ async function resolveCopies(
   return { copiedAdds, lfsCopies };
 }
 
-/** LFS files up through the batch API: only those the Hub does not have, each PUT then verified. */
+/** Where a commit's LFS files go, and the credentials for the batch API. */
+interface LfsTarget {
+  endpoint: string;
+  auth: Record<string, string>;
+  repoType: RepoType;
+  revision: string;
+}
+
+/** How many LFS objects one batch call names (Python sends 256), and how many of them go up at once. */
+const LFS_BATCH = 256;
+const PARALLEL_FILES = 4;
+
+/**
+ * LFS files up through the batch API: only those the Hub does not have, several at once, each PUT (or
+ * its parts) then verified. The first failure stops the uploads still running.
+ */
 async function uploadLfs(
   options: CreateCommitOptions,
-  endpoint: string,
-  auth: Record<string, string>,
-  repoType: RepoType,
-  revision: string,
+  target: LfsTarget,
   adds: PreparedAdd[],
 ): Promise<void> {
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const uploading = { ...options, signal };
+  const limit = pLimit(PARALLEL_FILES);
+  try {
+    for (let start = 0; start < adds.length; start += LFS_BATCH) {
+      const batch = adds.slice(start, start + LFS_BATCH);
+      const objects = await lfsBatch(uploading, target, batch);
+      await Promise.all(
+        objects.map((object) =>
+          limit(() => {
+            const add = batch.find((candidate) => candidate.sha256 === object.oid);
+            return add ? uploadObject(uploading, target.auth, add, object) : undefined;
+          }),
+        ),
+      );
+    }
+  } catch (error) {
+    stop.abort();
+    throw error;
+  }
+}
+
+type LfsAction = { href: string; header?: Record<string, string> };
+type LfsObject = {
+  oid: string;
+  actions?: { upload?: LfsAction; verify?: LfsAction };
+  error?: { code: number; message: string };
+};
+
+const LFS_JSON = { accept: "application/vnd.git-lfs+json", "content-type": "application/vnd.git-lfs+json" };
+
+/** Asks the batch API what to do with each file: nothing (the Hub has it), or where to upload it. */
+async function lfsBatch(
+  options: CreateCommitOptions,
+  target: LfsTarget,
+  adds: PreparedAdd[],
+): Promise<LfsObject[]> {
+  const { endpoint, auth, repoType, revision } = target;
   const client = options.client ?? defaultHttpClient();
-  const lfsJson = { accept: "application/vnd.git-lfs+json", "content-type": "application/vnd.git-lfs+json" };
   const response = await client.request(
     `${endpoint}/${repoUrlPrefix(repoType)}${options.repoId}.git/info/lfs/objects/batch`,
     {
       method: "POST",
-      headers: { ...lfsJson, ...auth },
+      headers: { ...LFS_JSON, ...auth },
       body: JSON.stringify({
         operation: "upload",
         transfers: ["basic", "multipart"],
@@ -400,54 +450,47 @@ async function uploadLfs(
       context: `LFS batch for ${options.repoId}`,
     },
   );
-  type Action = { href: string; header?: Record<string, string> };
-  const answer = await response.json<{
-    objects: Array<{
-      oid: string;
-      actions?: { upload?: Action; verify?: Action };
-      error?: { code: number; message: string };
-    }>;
-  }>();
-  for (const object of answer.objects) {
-    const add = adds.find((candidate) => candidate.sha256 === object.oid);
-    if (!add) continue;
-    if (object.error)
-      throw new InvalidArgumentError(
-        `The Hub refused ${add.path} (LFS ${object.oid}): ${object.error.message}`,
-      );
-    const upload = object.actions?.upload;
-    if (!upload) continue;
-    if (upload.header?.chunk_size !== undefined) await uploadParts(options, add, upload.href, upload.header);
-    else {
-      // The upload URL carries its own credentials (a signed or presigned URL): no token goes there.
-      const put = await client.request(upload.href, {
-        method: "PUT",
-        headers: { ...upload.header, "content-type": "application/octet-stream" },
-        body: () => add.body(),
-        signal: options.signal,
-        context: `upload of ${add.path}`,
-      });
-      await put.discard();
-      options.onProgress?.({
-        id: add.path,
-        phase: "upload",
-        done: add.size,
-        total: add.size,
-        finished: true,
-      });
-    }
-    const verify = object.actions?.verify;
-    if (verify) {
-      const checked = await client.request(verify.href, {
-        method: "POST",
-        headers: { ...lfsJson, ...verify.header, ...auth },
-        body: JSON.stringify({ oid: add.sha256, size: add.size }),
-        retryUnsafeMethod: true,
-        signal: options.signal,
-        context: `verify of ${add.path}`,
-      });
-      await checked.discard();
-    }
+  return (await response.json<{ objects: LfsObject[] }>()).objects;
+}
+
+/** One file's upload as the batch API asked for it: whole or in parts, then its verify call. */
+async function uploadObject(
+  options: CreateCommitOptions,
+  auth: Record<string, string>,
+  add: PreparedAdd,
+  object: LfsObject,
+): Promise<void> {
+  const client = options.client ?? defaultHttpClient();
+  if (object.error)
+    throw new InvalidArgumentError(
+      `The Hub refused ${add.path} (LFS ${object.oid}): ${object.error.message}`,
+    );
+  const upload = object.actions?.upload;
+  if (!upload) return;
+  if (upload.header?.chunk_size !== undefined) await uploadParts(options, add, upload.href, upload.header);
+  else {
+    // The upload URL carries its own credentials (a signed or presigned URL): no token goes there.
+    const put = await client.request(upload.href, {
+      method: "PUT",
+      headers: { ...upload.header, "content-type": "application/octet-stream" },
+      body: () => add.body(),
+      signal: options.signal,
+      context: `upload of ${add.path}`,
+    });
+    await put.discard();
+    options.onProgress?.({ id: add.path, phase: "upload", done: add.size, total: add.size, finished: true });
+  }
+  const verify = object.actions?.verify;
+  if (verify) {
+    const checked = await client.request(verify.href, {
+      method: "POST",
+      headers: { ...LFS_JSON, ...verify.header, ...auth },
+      body: JSON.stringify({ oid: add.sha256, size: add.size }),
+      retryUnsafeMethod: true,
+      signal: options.signal,
+      context: `verify of ${add.path}`,
+    });
+    await checked.discard();
   }
 }
 
@@ -506,7 +549,7 @@ async function uploadParts(
   );
   const done = await client.request(completionUrl, {
     method: "POST",
-    headers: { accept: "application/vnd.git-lfs+json", "content-type": "application/vnd.git-lfs+json" },
+    headers: LFS_JSON,
     body: JSON.stringify({ oid: add.sha256, parts: etags }),
     retryUnsafeMethod: true,
     signal: options.signal,
