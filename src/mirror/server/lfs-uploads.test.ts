@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import type { RepoStore } from "../store/repo-store.js";
-import { completeParts, receivePart } from "./lfs-uploads.js";
+import { completeParts, receivePart, removeExpiredParts } from "./lfs-uploads.js";
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
@@ -84,5 +87,39 @@ describe("multipart completion", () => {
     // The other uploads' parts are removed by completing them.
     const quick = slowStore(0).store;
     for (const other of others) await completeParts(quick, other.grant, [{ partNumber: 1, etag: "x" }]);
+  });
+});
+
+describe("abandoned uploads", () => {
+  /** A parts folder as an upload leaves it, for a grant that expires at `expires`. */
+  async function partsFolderExpiring(expires: number): Promise<string> {
+    const folder = join(
+      tmpdir(),
+      `wharf-parts-${randomBytes(32).toString("hex")}-0123456789abcdef-${expires}`,
+    );
+    await mkdir(folder);
+    await writeFile(join(folder, "whole"), "a part");
+    return folder;
+  }
+
+  it("removes the parts of uploads whose grant expired, and keeps the others", async () => {
+    const now = Date.now();
+    const expired = await partsFolderExpiring(now - 60 * 60_000);
+    const justExpired = await partsFolderExpiring(now - 1000);
+    const live = await partsFolderExpiring(now + 60_000);
+    await removeExpiredParts(now);
+    expect(existsSync(expired)).toBe(false);
+    // Kept a while past its expiry: a request that began just before may still be writing.
+    expect(existsSync(justExpired)).toBe(true);
+    expect(existsSync(live)).toBe(true);
+    await Promise.all([justExpired, live].map((folder) => rm(folder, { recursive: true })));
+  });
+
+  it("removes them when a new upload starts", async () => {
+    const expired = await partsFolderExpiring(Date.now() - 60 * 60_000);
+    const object = randomBytes(100);
+    await receivePart(one(object), grantFor(object), 1);
+    for (let waited = 0; existsSync(expired) && waited < 5000; waited += 20) await sleep(20);
+    expect(existsSync(expired)).toBe(false);
   });
 });

@@ -78,10 +78,32 @@ export async function receiveWhole(store: RepoStore, body: Readable, grant: Sign
   }
 }
 
-/** The folder of one multipart upload: one per signed grant, so two uploads of an object never mix parts. */
+const PARTS_PREFIX = "wharf-parts-";
+
+/**
+ * The folder of one multipart upload: one per signed grant, so two uploads of an object never mix
+ * parts. Its name ends with the grant's expiry, after which no part and no completion is taken.
+ */
 function partsFolder(grant: SignedGrant): string {
   const session = createHash("sha256").update(grant.sig).digest("hex").slice(0, 16);
-  return join(tmpdir(), `wharf-parts-${grant.oid}-${session}`);
+  return join(tmpdir(), `${PARTS_PREFIX}${grant.oid}-${session}-${grant.expires}`);
+}
+
+/** How long past its grant's expiry a parts folder is kept, for a request that began just before. */
+const EXPIRED_PARTS_KEPT_MS = 10 * 60 * 1000;
+
+/**
+ * Removes the parts folders of uploads that were never completed (a client that gave up or died) once
+ * their grant has expired: each holds a file as large as its object. Runs as each new upload starts.
+ */
+export async function removeExpiredParts(now = Date.now()): Promise<void> {
+  const names = await readdir(tmpdir());
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(PARTS_PREFIX))
+      .filter((name) => Number(name.slice(name.lastIndexOf("-") + 1)) + EXPIRED_PARTS_KEPT_MS < now)
+      .map((name) => rm(join(tmpdir(), name), { recursive: true, force: true })),
+  );
 }
 
 /**
@@ -94,6 +116,8 @@ const KEPT_SESSIONS = 64;
 function sessionOf(folder: string, size: number): MultipartSession {
   let session = sessions.get(folder);
   if (!session) {
+    // Nothing waits on it, and a failure only leaves the folders for the next upload to remove.
+    removeExpiredParts().catch(() => undefined);
     session = new MultipartSession(folder, PART_SIZE, size);
     sessions.set(folder, session);
     if (sessions.size > KEPT_SESSIONS) {
