@@ -99,9 +99,27 @@ describe("repo management", () => {
     await expect(
       moveRepo({ ...alice, fromId: "vega/movies", toId: "team/movies", repoType: "dataset" }),
     ).rejects.toBeInstanceOf(ForbiddenError);
-    expect(
-      await repoExists({ endpoint: hub.url, token: false, repoId: "vega/movies", repoType: "dataset" }),
-    ).toBe(true);
+    const weather = { ...alice, repoId: "vega/seattle-weather", repoType: "dataset" as const };
+    await expect(updateRepoSettings({ ...weather, private: true })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createBranch({ ...weather, branch: "intruder" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createTag({ ...weather, tag: "intruder" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteBranch({ ...weather, branch: "feature/x" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(deleteTag({ ...weather, tag: "v1.0" })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      createBranch({ ...weather, endpoint: hub.url, token: false, branch: "anon" }),
+    ).rejects.toBeInstanceOf(UnauthorizedError);
+
+    // Nothing changed: no repo made, none deleted or moved, the settings and refs as they were.
+    const anonymous = { endpoint: hub.url, token: false as const };
+    expect(await repoExists({ ...anonymous, repoId: "team/bobs" })).toBe(false);
+    expect(await repoExists({ ...anonymous, repoId: "team/anon" })).toBe(false);
+    expect(await repoExists({ ...anonymous, repoId: "vega/movies", repoType: "dataset" })).toBe(true);
+    expect(await repoExists({ ...anonymous, repoId: "team/movies", repoType: "dataset" })).toBe(false);
+    const after = await repoInfo({ ...anonymous, repoId: "vega/seattle-weather", repoType: "dataset" });
+    expect(after.private).toBe(false);
+    const refs = await listRepoRefs({ ...anonymous, repoId: "vega/seattle-weather", repoType: "dataset" });
+    expect(refs.branches.map((ref) => ref.name).sort()).toEqual(["feature/x", "main"]);
+    expect(refs.tags.map((ref) => ref.name)).toEqual(["v1.0"]);
   });
 });
 

@@ -215,6 +215,7 @@ describe("commits", () => {
     expect((await postCommit(lines, BOB)).status).toBe(404);
     const anonymous = await postCommit(lines, undefined, "vega/seattle-weather");
     expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("x-error-code")).toBe("Unauthorized");
     const other = await postCommit(lines, ALICE, "vega/seattle-weather");
     expect(other.status).toBe(403);
     expect(other.headers.get("x-error-code")).toBe("Forbidden");
