@@ -8,10 +8,16 @@ import { deleteFile as hfDeleteFile, uploadFiles as hfUploadFiles } from "@huggi
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect } from "../../test/support/collect.js";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
-import { ForbiddenError, PreconditionFailedError } from "../core/errors.js";
+import { AbortedError, BadRequestError, ForbiddenError, PreconditionFailedError } from "../core/errors.js";
 import { gitBlobOid } from "../core/hash.js";
 import { HttpClient, type HttpResponse, type RequestOptions } from "../core/http/client.js";
-import { createCommit, uploadFile } from "./create-commit.js";
+import {
+  type CreateCommitOptions,
+  createCommit,
+  prepareCommit,
+  sendCommit,
+  uploadFile,
+} from "./create-commit.js";
 import { getPathsInfo } from "./get-paths-info.js";
 import { hfHubDownload } from "./hf-hub-download.js";
 import { listRepoCommits } from "./list-repo-commits.js";
@@ -211,6 +217,39 @@ describe("createCommit", () => {
     expect(stored.map((entry) => (entry.type === "file" ? entry.lfs?.oid : undefined)).sort()).toEqual(
       files.map((file) => createHash("sha256").update(file.bytes).digest("hex")).sort(),
     );
+  });
+
+  it("leaves the branch as it was when an upload is cut midway or a file changes under it", async () => {
+    const api = { endpoint: hub.url, token: ALICE, ...repo };
+    const head = (await repoInfo(api)).sha;
+    const path = join(work, "cut.bin");
+    await writeFile(path, randomBytes(5 * 8 * 2 ** 20)); // five parts
+    const commit = (extra: Partial<CreateCommitOptions> = {}): CreateCommitOptions => ({
+      ...api,
+      commitMessage: "Cut",
+      operations: [{ type: "add", pathInRepo: "cut/big.bin", file: path }],
+      ...extra,
+    });
+    // The client dies after its first part: nothing is committed.
+    const stop = new AbortController();
+    await expect(
+      createCommit(commit({ signal: stop.signal, onProgress: () => stop.abort() })),
+    ).rejects.toBeInstanceOf(AbortedError);
+    expect((await repoInfo(api)).sha).toBe(head);
+    // The file changes between its hashing and its upload: the server refuses the bytes.
+    const prepared = await prepareCommit(commit());
+    await writeFile(path, randomBytes(5 * 8 * 2 ** 20));
+    await expect(sendCommit(commit(), prepared)).rejects.toBeInstanceOf(BadRequestError);
+    expect((await repoInfo(api)).sha).toBe(head);
+    // Run again, it goes through, with the file as it is now.
+    const made = await createCommit(commit());
+    const [stored] = await getPathsInfo({ ...api, paths: ["cut/big.bin"] });
+    expect(stored?.type === "file" && stored.lfs?.oid).toBe(
+      createHash("sha256")
+        .update(await readFile(path))
+        .digest("hex"),
+    );
+    expect(made.oid).toBe((await repoInfo(api)).sha);
   });
 
   it("is refused for a token that may not write", async () => {
