@@ -11,6 +11,9 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VEGA_DATA } from "../../scripts/sample-repos.js";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
+import { listRepoFiles } from "../hub/list-repo-files.js";
+import { listRepoRefs } from "../hub/list-repo-refs.js";
+import { repoInfo } from "../hub/repo-info.js";
 
 const bin = resolve(import.meta.dirname, "../../dist/cli/main.js");
 let hub: SampleHub;
@@ -229,6 +232,33 @@ describe("wharf upload and wharf repo", () => {
     expect(
       (await wharf(["download", "alice/cli-data", "docs/notes.txt", "--type", "dataset", "--quiet"])).code,
     ).toBe(0);
+    const api = { endpoint: hub.url, token: ALICE, repoId: "alice/cli-data", repoType: "dataset" as const };
+    expect((await wharf(["repo", "settings", "alice/cli-data", "--gated", "manual", ...as])).code).toBe(0);
+    expect((await repoInfo(api)).gated).toBe("manual");
+    expect((await wharf(["repo", "settings", "alice/cli-data", "--gated", "false", ...as])).code).toBe(0);
+    expect((await repoInfo(api)).gated).toBe(false);
+    expect((await wharf(["repo", "settings", "alice/cli-data", "--private", "--public", ...as])).code).toBe(
+      1,
+    );
+
+    // A folder upload that replaces files by pattern: only data/ is sent, and its old CSV goes.
+    const second = join(home, "second");
+    await mkdir(join(second, "data"), { recursive: true });
+    await writeFile(join(second, "data", "new.txt"), "new\n");
+    await writeFile(join(second, "README.md"), "not sent\n");
+    const args = ["--include", "data/*", "--delete", "data/*.csv", ...as];
+    expect((await wharf(["upload", "alice/cli-data", second, ...args])).code).toBe(0);
+    const files = await listRepoFiles(api);
+    expect(files).toContain("data/new.txt");
+    expect(files).not.toContain("data/train.csv");
+    expect(files).not.toContain("README.md");
+
+    expect((await wharf(["repo", "tag", "delete", "alice/cli-data", "v1", ...as])).stdout).toBe(
+      "deleted tag v1 of alice/cli-data\n",
+    );
+    expect((await wharf(["repo", "branch", "delete", "alice/cli-data", "dev", ...as])).code).toBe(0);
+    const refs = await listRepoRefs(api);
+    expect([refs.branches.map((ref) => ref.name), refs.tags]).toEqual([["main"], []]);
 
     expect(
       JSON.parse((await wharf(["repo", "move", "alice/cli-data", "team/cli-data", "--json", ...as])).stdout),
