@@ -4,7 +4,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
-import { deleteFile as hfDeleteFile, uploadFiles as hfUploadFiles } from "@huggingface/hub";
+import {
+  createBranch as hfCreateBranch,
+  createRepo as hfCreateRepo,
+  deleteFile as hfDeleteFile,
+  uploadFiles as hfUploadFiles,
+} from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collect } from "../../test/support/collect.js";
 import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/sample-hub.js";
@@ -327,16 +332,17 @@ describe("uploadFolder", () => {
 });
 
 describe("@huggingface/hub writing, wharf reading", () => {
-  it("reads back what uploadFiles and deleteFile wrote: the same bytes and oids", async () => {
-    const api = { endpoint: hub.url, token: ALICE, ...repo };
+  it("reads back what createRepo, uploadFiles, createBranch and deleteFile wrote: the same bytes and oids", async () => {
+    const hfRepo = { type: "dataset" as const, name: "alice/from-js" };
+    const hf = { hubUrl: hub.url, accessToken: ALICE };
+    await hfCreateRepo({ ...hf, repo: hfRepo });
+    const api = { endpoint: hub.url, token: ALICE, repoId: "alice/from-js", repoType: "dataset" as const };
     const lfs = randomBytes(20 * 2 ** 20); // 20 MB: one LFS upload in three parts
     const bigger = randomBytes(30 * 2 ** 20);
     const text = "plain text\n";
-    const hfRepo = { type: "dataset" as const, name: "team/secret-data" };
     await hfUploadFiles({
+      ...hf,
       repo: hfRepo,
-      hubUrl: hub.url,
-      accessToken: ALICE,
       files: [
         { path: "js/lfs.bin", content: new Blob([lfs]) },
         { path: "js/bigger.bin", content: new Blob([bigger]) },
@@ -350,17 +356,16 @@ describe("@huggingface/hub writing, wharf reading", () => {
     expect(byPath.get("js/bigger.bin")).toMatchObject({ size: bigger.length, lfs: { oid: sha(bigger) } });
     expect(byPath.get("js/readme.txt")).toMatchObject({ oid: gitBlobOid(text) });
     const cacheDir = join(work, "js-cache");
-    for (const [path, bytes] of [
-      ["js/lfs.bin", lfs],
-      ["js/bigger.bin", bigger],
-    ] as const)
-      expect((await readFile(await hfHubDownload({ ...api, filename: path, cacheDir }))).equals(bytes)).toBe(
-        true,
-      );
-    await hfDeleteFile({ repo: hfRepo, hubUrl: hub.url, accessToken: ALICE, path: "js/readme.txt" });
-    expect((await listRepoFiles(api)).filter((path) => path.startsWith("js/")).sort()).toEqual([
-      "js/bigger.bin",
-      "js/lfs.bin",
-    ]);
+    const readBack = async (path: string, revision?: string) =>
+      readFile(await hfHubDownload({ ...api, filename: path, cacheDir, revision }));
+    expect((await readBack("js/lfs.bin")).equals(lfs)).toBe(true);
+    expect((await readBack("js/bigger.bin")).equals(bigger)).toBe(true);
+    expect((await readBack("js/readme.txt")).toString()).toBe(text);
+
+    // A branch made by @huggingface/hub keeps the file its deleteFile then removes from main.
+    await hfCreateBranch({ ...hf, repo: hfRepo, branch: "before-delete" });
+    await hfDeleteFile({ ...hf, repo: hfRepo, path: "js/readme.txt" });
+    expect((await listRepoFiles(api)).sort()).toEqual([".gitattributes", "js/bigger.bin", "js/lfs.bin"]);
+    expect((await readBack("js/readme.txt", "before-delete")).toString()).toBe(text);
   });
 });
