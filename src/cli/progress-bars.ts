@@ -68,7 +68,8 @@ function progressBars(options: { quiet?: boolean } = {}): ProgressDisplay {
     if (!bar) {
       const unit = event.phase === "files" ? "files" : "bytes";
       overall ||= unit === "files";
-      bar = multi.create(event.total ?? 0, 0, { name: event.id, unit, started: Date.now() });
+      const name = event.phase === "hash" ? `hash ${event.id}` : event.id;
+      bar = multi.create(event.total ?? 0, 0, { name, unit, started: Date.now() });
       bars.set(key, bar);
     }
     if (event.total !== undefined) bar.setTotal(event.total);

@@ -13,6 +13,7 @@ import {
   sha256Hex,
   sha256OfFile,
 } from "./hash.js";
+import { digestFileHere } from "./workers/file-digest.js";
 
 describe("hashes", () => {
   it("computes git blob ids exactly as git hash-object", async () => {
@@ -55,6 +56,21 @@ describe("hashes", () => {
       controller.abort(new Error("stop"));
       await expect(hashing).rejects.toThrow("stop");
       await expect(sha256OfFile(join(dir, "missing"))).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("counts the bytes it has hashed into shared memory, for a caller showing progress", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wharf-hash-"));
+    try {
+      const data = randomBytes((3 << 20) + 5);
+      const path = join(dir, "counted");
+      await writeFile(path, data);
+      const progress = new SharedArrayBuffer(8);
+      const result = await digestFileHere({ path, git: false, size: data.length, progress });
+      expect(result.sha256).toBe(sha256Hex(data));
+      expect(Atomics.load(new BigInt64Array(progress), 0)).toBe(BigInt(data.length));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

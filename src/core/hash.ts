@@ -30,8 +30,13 @@ export async function sha256OfStream(stream: AsyncIterable<Uint8Array>): Promise
   return hash.digest("hex");
 }
 
-export async function sha256OfFile(path: string, signal?: AbortSignal): Promise<string> {
-  return (await digest(path, false, signal)).sha256;
+/** `onHashed`, when given, hears the bytes hashed so far now and then while a large file is hashed. */
+export async function sha256OfFile(
+  path: string,
+  signal?: AbortSignal,
+  onHashed?: (bytes: number) => void,
+): Promise<string> {
+  return (await digest(path, false, signal, onHashed)).sha256;
 }
 
 export { gitBlobHasher };
@@ -67,8 +72,12 @@ export interface FileDigest {
 }
 
 /** sha256 and git blob id of a file in one read. */
-export function digestFile(path: string, signal?: AbortSignal): Promise<FileDigest> {
-  return digest(path, true, signal);
+export function digestFile(
+  path: string,
+  signal?: AbortSignal,
+  onHashed?: (bytes: number) => void,
+): Promise<FileDigest> {
+  return digest(path, true, signal, onHashed);
 }
 
 /**
@@ -83,7 +92,15 @@ const MAX_DIGEST_WORKERS = 8;
 
 let digestPool: WorkerPool<DigestTask, DigestResult> | undefined;
 
-async function digest(path: string, git: boolean, signal?: AbortSignal): Promise<FileDigest> {
+/** How often the bytes a worker has hashed are read back for `onHashed`. */
+const PROGRESS_MS = 200;
+
+async function digest(
+  path: string,
+  git: boolean,
+  signal?: AbortSignal,
+  onHashed?: (bytes: number) => void,
+): Promise<FileDigest> {
   signal?.throwIfAborted();
   const { size } = await stat(path);
   let result: DigestResult;
@@ -100,8 +117,16 @@ async function digest(path: string, git: boolean, signal?: AbortSignal): Promise
           : new WharfError(`Hashing a file failed: ${message}`),
       Math.min(availableParallelism(), MAX_DIGEST_WORKERS),
     );
-    // The worker's hashing cannot be interrupted; an abort stops the wait for it.
-    result = await unlessAborted(digestPool.run({ path, git, size }), signal);
+    // The worker counts what it hashed into shared memory, read here now and then: no message per piece.
+    const progress = onHashed ? new SharedArrayBuffer(8) : undefined;
+    const hashed = progress && new BigInt64Array(progress);
+    const timer = hashed && setInterval(() => onHashed?.(Number(Atomics.load(hashed, 0))), PROGRESS_MS);
+    try {
+      // The worker's hashing cannot be interrupted; an abort stops the wait for it.
+      result = await unlessAborted(digestPool.run({ path, git, size, progress }), signal);
+    } finally {
+      clearInterval(timer);
+    }
   }
   // A file that grew or shrank while we read it has no single digest; the git id would be wrong.
   if (result.read !== size) {

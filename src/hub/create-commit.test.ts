@@ -16,6 +16,7 @@ import { ALICE, BOB, type SampleHub, startSampleHub } from "../../test/support/s
 import { AbortedError, BadRequestError, ForbiddenError, PreconditionFailedError } from "../core/errors.js";
 import { gitBlobOid } from "../core/hash.js";
 import { HttpClient, type HttpResponse, type RequestOptions } from "../core/http/client.js";
+import type { ProgressEvent } from "../core/progress.js";
 import {
   type CreateCommitOptions,
   createCommit,
@@ -238,7 +239,14 @@ describe("createCommit", () => {
     // The client dies after its first part: nothing is committed.
     const stop = new AbortController();
     await expect(
-      createCommit(commit({ signal: stop.signal, onProgress: () => stop.abort() })),
+      createCommit(
+        commit({
+          signal: stop.signal,
+          onProgress: (event) => {
+            if (event.phase === "upload") stop.abort();
+          },
+        }),
+      ),
     ).rejects.toBeInstanceOf(AbortedError);
     expect((await repoInfo(api)).sha).toBe(head);
     // The file changes between its hashing and its upload: the server refuses the bytes.
@@ -246,8 +254,18 @@ describe("createCommit", () => {
     await writeFile(path, randomBytes(5 * 8 * 2 ** 20));
     await expect(sendCommit(commit(), prepared)).rejects.toBeInstanceOf(BadRequestError);
     expect((await repoInfo(api)).sha).toBe(head);
-    // Run again, it goes through, with the file as it is now.
-    const made = await createCommit(commit());
+    // Run again, it goes through, with the file as it is now; the file's hashing is reported first.
+    const events: ProgressEvent[] = [];
+    const made = await createCommit(commit({ onProgress: (event) => events.push(event) }));
+    expect(events[0]?.phase).toBe("hash");
+    expect(events.filter((event) => event.phase === "hash").at(-1)).toEqual({
+      id: "cut/big.bin",
+      phase: "hash",
+      done: 5 * 8 * 2 ** 20,
+      total: 5 * 8 * 2 ** 20,
+      finished: true,
+    });
+    expect(events.at(-1)).toMatchObject({ phase: "upload", done: 5 * 8 * 2 ** 20, finished: true });
     const [stored] = await getPathsInfo({ ...api, paths: ["cut/big.bin"] });
     expect(stored?.type === "file" && stored.lfs?.oid).toBe(
       createHash("sha256")

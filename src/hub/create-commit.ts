@@ -52,7 +52,10 @@ export interface CreateCommitOptions extends HubCallOptions {
   /** The commit the changes were made against: the Hub refuses the commit if the branch moved since. */
   parentCommit?: string;
   createPr?: boolean;
-  /** Progress of the LFS uploads: bytes sent per file (phase "upload"), as parts or whole files finish. */
+  /**
+   * Progress per file: the bytes hashed of each file over 1 MiB (phase "hash"), then the bytes sent of
+   * each LFS file (phase "upload"), as parts or whole files finish.
+   */
   onProgress?: OnProgress;
 }
 
@@ -91,7 +94,11 @@ const SMALL_FILE = 1 << 20;
 /** How many files one preupload call may name (Python sends 256). */
 const PREUPLOAD_BATCH = 256;
 
-async function prepare(operation: ReadableAdd, signal?: AbortSignal): Promise<PreparedAdd> {
+async function prepare(
+  operation: ReadableAdd,
+  signal?: AbortSignal,
+  onProgress?: OnProgress,
+): Promise<PreparedAdd> {
   const path = checkRepoPath(operation.pathInRepo);
   if ("content" in operation) {
     const bytes = Buffer.from(operation.content);
@@ -127,10 +134,14 @@ async function prepare(operation: ReadableAdd, signal?: AbortSignal): Promise<Pr
     };
   }
   // A file over the LFS threshold always goes through LFS, named by its sha256 alone: no git id to compute.
+  const hashing = (done: number, finished?: boolean) =>
+    onProgress?.({ id: path, phase: "hash", done, total: size, ...(finished && { finished }) });
+  const onHashed = onProgress && ((done: number) => hashing(done));
   const digest =
     size > LFS_THRESHOLD
-      ? { size, sha256: await sha256OfFile(file, signal), gitBlobOid: "" }
-      : await digestFile(file, signal);
+      ? { size, sha256: await sha256OfFile(file, signal, onHashed), gitBlobOid: "" }
+      : await digestFile(file, signal, onHashed);
+  hashing(size, true);
   const handle = await open(file);
   const sample = Buffer.alloc(512);
   try {
@@ -181,7 +192,7 @@ export async function prepareCommit(options: CreateCommitOptions): Promise<Prepa
       hashing(async () => {
         if (failure) throw failure.reason;
         try {
-          return await prepare(await readable(operation), options.signal);
+          return await prepare(await readable(operation), options.signal, options.onProgress);
         } catch (error) {
           failure ??= { reason: error };
           throw error;

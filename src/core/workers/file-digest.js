@@ -12,8 +12,9 @@ import { serveTasks } from "./serve-tasks.js";
 export const DIGEST_WORKER = "wharf:file-digest";
 
 /**
- * @typedef {{ path: string, git: boolean, size: number }} DigestTask `size`: the file's size when the
- *   caller looked, which the git header holds
+ * @typedef {{ path: string, git: boolean, size: number, progress?: SharedArrayBuffer }} DigestTask
+ *   `size`: the file's size when the caller looked, which the git header holds; `progress`: where the
+ *   bytes hashed so far are kept (one BigInt64), for a caller that shows them while a worker hashes
  * @typedef {{ read: number, sha256: string, gitBlobOid: string }} DigestResult `read`: the bytes hashed,
  *   which differ from `size` for a file that changed meanwhile; `gitBlobOid` is empty unless `git` was
  *   asked
@@ -41,9 +42,10 @@ const READ_SIZE = 1 << 20;
  * @param {AbortSignal} [signal] checked between pieces
  * @returns {Promise<DigestResult>}
  */
-export async function digestFileHere({ path, git, size }, signal) {
+export async function digestFileHere({ path, git, size, progress }, signal) {
   const sha256 = createHash("sha256");
   const sha1 = git ? gitBlobHasher(size) : undefined;
+  const hashed = progress ? new BigInt64Array(progress) : undefined;
   const fd = openSync(path, "r");
   let read = 0;
   try {
@@ -56,6 +58,7 @@ export async function digestFileHere({ path, git, size }, signal) {
       sha256.update(piece);
       sha1?.update(piece);
       read += got;
+      if (hashed) Atomics.store(hashed, 0, BigInt(read));
     }
   } finally {
     closeSync(fd);
