@@ -75,7 +75,8 @@ function progressBars(options: { quiet?: boolean } = {}): ProgressDisplay {
     if (event.total !== undefined) bar.setTotal(event.total);
     bar.update(event.done);
     // With an overall bar, a finished file's bar makes room for the next; alone, it stays as the record.
-    if (event.finished && event.phase !== "files" && overall) {
+    // A hashing bar always goes once done: the upload's bar that follows is the record.
+    if (event.finished && event.phase !== "files" && (overall || event.phase === "hash")) {
       multi.remove(bar);
       bars.delete(key);
     }

@@ -72,12 +72,8 @@ export interface FileDigest {
 }
 
 /** sha256 and git blob id of a file in one read. */
-export function digestFile(
-  path: string,
-  signal?: AbortSignal,
-  onHashed?: (bytes: number) => void,
-): Promise<FileDigest> {
-  return digest(path, true, signal, onHashed);
+export function digestFile(path: string, signal?: AbortSignal): Promise<FileDigest> {
+  return digest(path, true, signal);
 }
 
 /**
@@ -120,7 +116,13 @@ async function digest(
     // The worker counts what it hashed into shared memory, read here now and then: no message per piece.
     const progress = onHashed ? new SharedArrayBuffer(8) : undefined;
     const hashed = progress && new BigInt64Array(progress);
-    const timer = hashed && setInterval(() => onHashed?.(Number(Atomics.load(hashed, 0))), PROGRESS_MS);
+    // Told only when the count moved: a file waiting for a free worker reports nothing.
+    let told = 0;
+    const tell = () => {
+      const now = Number(Atomics.load(hashed as BigInt64Array, 0));
+      if (now > told) onHashed?.((told = now));
+    };
+    const timer = hashed && setInterval(tell, PROGRESS_MS);
     try {
       // The worker's hashing cannot be interrupted; an abort stops the wait for it.
       result = await unlessAborted(digestPool.run({ path, git, size, progress }), signal);

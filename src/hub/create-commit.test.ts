@@ -35,12 +35,18 @@ let hub: SampleHub;
 let work: string;
 const repo = { repoId: "team/secret-data", repoType: "dataset" as const };
 
+// This file's temporary files (streams spooled, upload parts on the server) go to a folder of its
+// own, so a test can count them and nothing is left behind.
+const systemTemp = process.env.TMPDIR;
 beforeAll(async () => {
-  hub = await startSampleHub();
   work = await mkdtemp(join(tmpdir(), "wharf-commit-"));
+  process.env.TMPDIR = await mkdtemp(join(work, "tmp-"));
+  hub = await startSampleHub();
 });
 afterAll(async () => {
   await hub.close();
+  if (systemTemp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = systemTemp;
   await rm(work, { recursive: true, force: true });
 });
 
@@ -204,7 +210,9 @@ describe("createCommit", () => {
       path: `batch/${n}.bin`,
       bytes: randomBytes(2 ** 20 + n),
     }));
-    const operations = files.map(({ path, bytes }) => ({
+    // The first file's bytes again under a second path: one object, sent once.
+    const again = { path: "batch/again.bin", bytes: files[0]?.bytes as Buffer };
+    const operations = [...files, again].map(({ path, bytes }) => ({
       type: "add" as const,
       pathInRepo: path,
       content: bytes,
@@ -216,12 +224,12 @@ describe("createCommit", () => {
     expect(puts).toBe(files.length);
     expect(most).toBeGreaterThan(1);
     puts = 0;
-    const made = await createCommit({ ...api, client, operations, commitMessage: "Six files" });
+    const made = await createCommit({ ...api, client, operations, commitMessage: "Seven paths" });
     expect(puts).toBe(0);
     expect(made.oid).toBe((await repoInfo(api)).sha);
-    const stored = await getPathsInfo({ ...api, paths: files.map((file) => file.path) });
+    const stored = await getPathsInfo({ ...api, paths: [...files, again].map((file) => file.path) });
     expect(stored.map((entry) => (entry.type === "file" ? entry.lfs?.oid : undefined)).sort()).toEqual(
-      files.map((file) => createHash("sha256").update(file.bytes).digest("hex")).sort(),
+      [...files, again].map((file) => createHash("sha256").update(file.bytes).digest("hex")).sort(),
     );
   });
 

@@ -11,12 +11,14 @@ import { readFileSync, statSync } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import pLimit from "p-limit";
+import { BatchAbort } from "../core/batch-abort.js";
 import { InvalidArgumentError, ServerError } from "../core/errors.js";
 import { digestFile, gitBlobOid, sha256OfFile } from "../core/hash.js";
 import { defaultHttpClient, FileRange } from "../core/http/client.js";
 import type { OnProgress } from "../core/progress.js";
 import { getPathsInfo } from "./get-paths-info.js";
 import { authHeaders, endpointOf, type HubCallOptions } from "./hub-request.js";
+import { uploadLfs } from "./lfs-upload.js";
 import { type RepoType, repoUrlPrefix } from "./repo-id.js";
 import { repoInfo } from "./repo-info.js";
 import { checkRepoPath } from "./repo-path.js";
@@ -53,7 +55,7 @@ export interface CreateCommitOptions extends HubCallOptions {
   parentCommit?: string;
   createPr?: boolean;
   /**
-   * Progress per file: the bytes hashed of each file over 1 MiB (phase "hash"), then the bytes sent of
+   * Progress per file: the bytes hashed of each file over 10 MB (phase "hash"), then the bytes sent of
    * each LFS file (phase "upload"), as parts or whole files finish.
    */
   onProgress?: OnProgress;
@@ -72,7 +74,8 @@ type AddOperation = Extract<CommitOperation, { type: "add" }>;
 /** An addition whose bytes are where they can be read again: in memory or in a file. */
 type ReadableAdd = Exclude<AddOperation, { stream: AsyncIterable<Uint8Array> }>;
 
-interface PreparedAdd {
+/** An addition once hashed: what the commit and the LFS upload need of it. */
+export interface PreparedAdd {
   path: string;
   size: number;
   sha256: string;
@@ -133,15 +136,16 @@ async function prepare(
       body,
     };
   }
-  // A file over the LFS threshold always goes through LFS, named by its sha256 alone: no git id to compute.
+  // A file over the LFS threshold always goes through LFS, named by its sha256 alone: no git id to
+  // compute. Its hashing is reported (a large file's takes seconds); a smaller one's is not worth a bar.
+  const report = onProgress && size > LFS_THRESHOLD;
   const hashing = (done: number, finished?: boolean) =>
     onProgress?.({ id: path, phase: "hash", done, total: size, ...(finished && { finished }) });
-  const onHashed = onProgress && ((done: number) => hashing(done));
   const digest =
     size > LFS_THRESHOLD
-      ? { size, sha256: await sha256OfFile(file, signal, onHashed), gitBlobOid: "" }
-      : await digestFile(file, signal, onHashed);
-  hashing(size, true);
+      ? { size, sha256: await sha256OfFile(file, signal, report ? hashing : undefined), gitBlobOid: "" }
+      : await digestFile(file, signal);
+  if (report) hashing(size, true);
   const handle = await open(file);
   const sample = Buffer.alloc(512);
   try {
@@ -174,15 +178,20 @@ export async function prepareCommit(options: CreateCommitOptions): Promise<Prepa
   const { copiedAdds, lfsCopies } = await resolveCopies(options, options.revision ?? DEFAULT_REVISION);
   // Hashed a few at a time, so a folder of thousands of files does not open them all at once.
   const hashing = pLimit(8);
+  // The first failure stops the rest: what has not started does not start, and what runs stops at its
+  // next check of the signal (a stream between chunks, a worker's hashing at once for the waiter).
+  const batch = new BatchAbort(options.signal);
   const spooled: string[] = [];
   const readable = async (operation: AddOperation): Promise<ReadableAdd> => {
     if (!("stream" in operation)) return operation;
-    const file = await spoolStream(operation.stream, operation.pathInRepo, options.signal);
+    // A path the commit would refuse fails before a stream is copied to disk.
+    checkRepoPath(operation.pathInRepo);
+    const file = await spoolStream(operation.stream, operation.pathInRepo, batch.signal);
     spooled.push(file);
     return { type: "add", pathInRepo: operation.pathInRepo, file };
   };
   // Every addition settles before the outcome is known, so that no stream is still being written into
-  // a file when the spooled files are removed; after a failure, the ones not yet started do not start.
+  // a file when the spooled files are removed.
   let failure: { reason: unknown } | undefined;
   const settled = await Promise.allSettled(
     [
@@ -192,14 +201,16 @@ export async function prepareCommit(options: CreateCommitOptions): Promise<Prepa
       hashing(async () => {
         if (failure) throw failure.reason;
         try {
-          return await prepare(await readable(operation), options.signal, options.onProgress);
+          return await prepare(await readable(operation), batch.signal, options.onProgress);
         } catch (error) {
           failure ??= { reason: error };
+          batch.stop();
           throw error;
         }
       }),
     ),
   );
+  batch.release();
   if (failure) {
     await removeSpooled(spooled);
     throw failure.reason;
@@ -381,192 +392,6 @@ async function resolveCopies(
     copiedAdds.push({ type: "add", pathInRepo: path, content: await response.bytes() });
   }
   return { copiedAdds, lfsCopies };
-}
-
-/** Where a commit's LFS files go, and the credentials for the batch API. */
-interface LfsTarget {
-  endpoint: string;
-  auth: Record<string, string>;
-  repoType: RepoType;
-  revision: string;
-}
-
-/** How many LFS objects one batch call names (Python sends 256), and how many of them go up at once. */
-const LFS_BATCH = 256;
-const PARALLEL_FILES = 4;
-
-/**
- * LFS files up through the batch API: only those the Hub does not have, several at once, each PUT (or
- * its parts) then verified. The first failure stops the uploads still running.
- */
-async function uploadLfs(
-  options: CreateCommitOptions,
-  target: LfsTarget,
-  adds: PreparedAdd[],
-): Promise<void> {
-  const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const uploading = { ...options, signal };
-  const limit = pLimit(PARALLEL_FILES);
-  try {
-    for (let start = 0; start < adds.length; start += LFS_BATCH) {
-      const batch = adds.slice(start, start + LFS_BATCH);
-      const objects = await lfsBatch(uploading, target, batch);
-      await Promise.all(
-        objects.map((object) =>
-          limit(() => {
-            const add = batch.find((candidate) => candidate.sha256 === object.oid);
-            return add ? uploadObject(uploading, target.auth, add, object) : undefined;
-          }),
-        ),
-      );
-    }
-  } catch (error) {
-    stop.abort();
-    throw error;
-  }
-}
-
-type LfsAction = { href: string; header?: Record<string, string> };
-type LfsObject = {
-  oid: string;
-  actions?: { upload?: LfsAction; verify?: LfsAction };
-  error?: { code: number; message: string };
-};
-
-const LFS_JSON = { accept: "application/vnd.git-lfs+json", "content-type": "application/vnd.git-lfs+json" };
-
-/** Asks the batch API what to do with each file: nothing (the Hub has it), or where to upload it. */
-async function lfsBatch(
-  options: CreateCommitOptions,
-  target: LfsTarget,
-  adds: PreparedAdd[],
-): Promise<LfsObject[]> {
-  const { endpoint, auth, repoType, revision } = target;
-  const client = options.client ?? defaultHttpClient();
-  const response = await client.request(
-    `${endpoint}/${repoUrlPrefix(repoType)}${options.repoId}.git/info/lfs/objects/batch`,
-    {
-      method: "POST",
-      headers: { ...LFS_JSON, ...auth },
-      body: JSON.stringify({
-        operation: "upload",
-        transfers: ["basic", "multipart"],
-        objects: adds.map((add) => ({ oid: add.sha256, size: add.size })),
-        hash_algo: "sha256",
-        ref: { name: revision },
-      }),
-      retryUnsafeMethod: true,
-      signal: options.signal,
-      context: `LFS batch for ${options.repoId}`,
-    },
-  );
-  return (await response.json<{ objects: LfsObject[] }>()).objects;
-}
-
-/** One file's upload as the batch API asked for it: whole or in parts, then its verify call. */
-async function uploadObject(
-  options: CreateCommitOptions,
-  auth: Record<string, string>,
-  add: PreparedAdd,
-  object: LfsObject,
-): Promise<void> {
-  const client = options.client ?? defaultHttpClient();
-  if (object.error)
-    throw new InvalidArgumentError(
-      `The Hub refused ${add.path} (LFS ${object.oid}): ${object.error.message}`,
-    );
-  const upload = object.actions?.upload;
-  if (!upload) return;
-  if (upload.header?.chunk_size !== undefined) await uploadParts(options, add, upload.href, upload.header);
-  else {
-    // The upload URL carries its own credentials (a signed or presigned URL): no token goes there.
-    const put = await client.request(upload.href, {
-      method: "PUT",
-      headers: { ...upload.header, "content-type": "application/octet-stream" },
-      body: () => add.body(),
-      signal: options.signal,
-      context: `upload of ${add.path}`,
-    });
-    await put.discard();
-    options.onProgress?.({ id: add.path, phase: "upload", done: add.size, total: add.size, finished: true });
-  }
-  const verify = object.actions?.verify;
-  if (verify) {
-    const checked = await client.request(verify.href, {
-      method: "POST",
-      headers: { ...LFS_JSON, ...verify.header, ...auth },
-      body: JSON.stringify({ oid: add.sha256, size: add.size }),
-      retryUnsafeMethod: true,
-      signal: options.signal,
-      context: `verify of ${add.path}`,
-    });
-    await checked.discard();
-  }
-}
-
-/** How many parts of one file go up at once. */
-const PARALLEL_PARTS = 4;
-
-/**
- * A multipart upload, as the Hub asks for one: `chunk_size` and numbered part URLs in the upload
- * action's header, each part PUT (several at once) and its ETag kept, then the completion POSTed to the
- * upload URL. Part and completion URLs carry their own credentials.
- */
-async function uploadParts(
-  options: CreateCommitOptions,
-  add: PreparedAdd,
-  completionUrl: string,
-  header: Record<string, string>,
-): Promise<void> {
-  const client = options.client ?? defaultHttpClient();
-  const chunk = Number(header.chunk_size);
-  const parts = Object.keys(header)
-    .filter((key) => /^\d+$/.test(key))
-    .map((key) => ({ number: Number(key), url: header[key] as string }))
-    .sort((a, b) => a.number - b.number);
-  if (!(chunk > 0) || parts.length !== Math.ceil(add.size / chunk))
-    throw new InvalidArgumentError(
-      `The Hub asked for ${parts.length} parts of ${chunk} bytes for ${add.path} (${add.size} bytes), which do not add up.`,
-    );
-  const limit = pLimit(PARALLEL_PARTS);
-  let sent = 0;
-  const etags = await Promise.all(
-    parts.map((part) =>
-      limit(async () => {
-        const start = (part.number - 1) * chunk;
-        const response = await client.request(part.url, {
-          method: "PUT",
-          headers: { "content-type": "application/octet-stream" },
-          body: () => add.body(start, Math.min(start + chunk, add.size)),
-          signal: options.signal,
-          context: `part ${part.number} of ${add.path}`,
-        });
-        await response.discard();
-        const etag = response.headers.etag;
-        if (!etag)
-          throw new InvalidArgumentError(`The upload of part ${part.number} of ${add.path} gave no ETag.`);
-        sent += Math.min(chunk, add.size - start);
-        options.onProgress?.({
-          id: add.path,
-          phase: "upload",
-          done: sent,
-          total: add.size,
-          finished: sent === add.size,
-        });
-        return { partNumber: part.number, etag };
-      }),
-    ),
-  );
-  const done = await client.request(completionUrl, {
-    method: "POST",
-    headers: LFS_JSON,
-    body: JSON.stringify({ oid: add.sha256, parts: etags }),
-    retryUnsafeMethod: true,
-    signal: options.signal,
-    context: `completing the upload of ${add.path}`,
-  });
-  await done.discard();
 }
 
 /** One file into a repo: `createCommit` with one addition. */

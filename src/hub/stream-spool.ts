@@ -24,7 +24,8 @@ export async function spoolStream(
 ): Promise<string> {
   signal?.throwIfAborted();
   const path = join(tmpdir(), `wharf-stream-${randomBytes(8).toString("hex")}`);
-  const fd = openSync(path, "wx");
+  // A new file (never one that is there), readable by this user alone: it holds the caller's data.
+  const fd = openSync(path, "wx", 0o600);
   let written = false;
   try {
     // Written synchronously as chunks come, as downloads are (core's FileSink says why).

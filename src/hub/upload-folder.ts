@@ -9,6 +9,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { BatchAbort } from "../core/batch-abort.js";
 import { filterPaths } from "../core/glob/fnmatch.js";
 import {
   type CommitInfo,
@@ -81,10 +82,12 @@ export async function uploadFolder(options: UploadFolderOptions): Promise<Commit
   // Each commit's files are hashed while the one before is sent and applied by the Hub, so neither
   // side waits for the other; one commit ahead at most, so memory stays that of two commits. When a
   // commit fails, the hashing ahead stops too.
-  const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const batch = new BatchAbort(options.signal);
   const prepare = (index: number) => {
-    const prepared = prepareCommit({ ...(commitOptions[index] as CreateCommitOptions), signal });
+    const prepared = prepareCommit({
+      ...(commitOptions[index] as CreateCommitOptions),
+      signal: batch.signal,
+    });
     prepared.catch(() => undefined); // awaited below; a failure after an earlier one must not go unhandled
     return prepared;
   };
@@ -97,8 +100,10 @@ export async function uploadFolder(options: UploadFolderOptions): Promise<Commit
       last = await sendCommit(current, prepared);
     }
   } catch (error) {
-    stop.abort();
+    batch.stop();
     throw error;
+  } finally {
+    batch.release();
   }
   return last as CommitInfo;
 }

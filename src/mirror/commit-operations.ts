@@ -134,7 +134,7 @@ async function applyToHead(
   repo: RepoId,
   operations: readonly CommitOperation[],
   inline: Map<AddOperation, StoredFile>,
-  options: CommitOperationsOptions,
+  options: Pick<CommitOperationsOptions, "branch" | "refKind" | "parentCommit">,
 ): Promise<{ head: string | undefined; files: Map<string, StoredFile> }> {
   const branch = options.branch ?? DEFAULT_BRANCH;
   const kind = options.refKind ?? "heads";
@@ -161,7 +161,7 @@ export async function checkOperations(
   store: RepoStore,
   repo: RepoId,
   operations: readonly CommitOperation[],
-  options: CommitOperationsOptions,
+  options: Pick<CommitOperationsOptions, "branch" | "refKind" | "parentCommit">,
 ): Promise<string | undefined> {
   return (await applyToHead(store, repo, operations, describeInlineFiles(operations), options)).head;
 }

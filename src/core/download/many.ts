@@ -7,6 +7,7 @@
  * 25 µs of every small download (bench/download).
  */
 import { setMaxListeners } from "node:events";
+import { BatchAbort } from "../batch-abort.js";
 import { AbortedError, InvalidArgumentError } from "../errors.js";
 import type { OnProgress } from "../progress.js";
 import { type DownloadOptions, type DownloadResult, downloadFile } from "./engine.js";
@@ -26,12 +27,15 @@ export async function downloadMany(
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   if (Number.isNaN(concurrency))
     throw new InvalidArgumentError(`concurrency must be a number of downloads, not ${options.concurrency}.`);
-  const controller = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  const batch = new BatchAbort(options.signal);
+  const { signal } = batch;
   // Each download in flight listens on the shared signal a few times (request, body, file); that is
   // expected, not a leak.
   setMaxListeners(10 + concurrency * 4, signal);
-  if (signal.aborted) throw new AbortedError("The downloads were cancelled before they started.");
+  if (signal.aborted) {
+    batch.release();
+    throw new AbortedError("The downloads were cancelled before they started.");
+  }
   // The items as they are now: one added to the array meanwhile is not this call's.
   const count = items.length;
   const results: DownloadResult[] = new Array(count);
@@ -52,12 +56,16 @@ export async function downloadMany(
       } catch (error) {
         if (failure === undefined) {
           failure = { error };
-          controller.abort();
+          batch.stop();
         }
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  } finally {
+    batch.release();
+  }
   if (failure !== undefined) throw failure.error;
   return results;
 }

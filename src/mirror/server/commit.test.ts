@@ -127,20 +127,18 @@ describe("commits", () => {
 
   it("refuses a stale parent commit and changes nothing", async () => {
     const head = await headOf();
+    const late = randomBytes(64);
     const stale = await postCommit(
       [
         { key: "header", value: { summary: "late", parentCommit: "0".repeat(40) } },
-        {
-          key: "file",
-          value: { path: "late.txt", content: Buffer.from("x").toString("base64"), encoding: "base64" },
-        },
+        { key: "file", value: { path: "late.txt", content: late.toString("base64"), encoding: "base64" } },
       ],
       ALICE,
     );
     expect(stale.status).toBe(412);
     expect(await headOf()).toBe(head);
     // Refused before anything is stored: the late file's bytes are not in the store either.
-    expect(await hub.store.hasBlob(sha256Hex(Buffer.from("x")))).toBe(false);
+    expect(await hub.store.hasBlob(sha256Hex(late))).toBe(false);
     const fresh = await postCommit(
       [
         { key: "header", value: { summary: "on time", parentCommit: head } },

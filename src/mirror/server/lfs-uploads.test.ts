@@ -107,12 +107,17 @@ describe("abandoned uploads", () => {
     const expired = await partsFolderExpiring(now - 60 * 60_000);
     const justExpired = await partsFolderExpiring(now - 1000);
     const live = await partsFolderExpiring(now + 60_000);
-    await removeExpiredParts(now);
-    expect(existsSync(expired)).toBe(false);
-    // Kept a while past its expiry: a request that began just before may still be writing.
-    expect(existsSync(justExpired)).toBe(true);
-    expect(existsSync(live)).toBe(true);
-    await Promise.all([justExpired, live].map((folder) => rm(folder, { recursive: true })));
+    try {
+      await removeExpiredParts(now);
+      expect(existsSync(expired)).toBe(false);
+      // Kept a while past its expiry: a request that began just before may still be writing.
+      expect(existsSync(justExpired)).toBe(true);
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      await Promise.all(
+        [expired, justExpired, live].map((folder) => rm(folder, { recursive: true, force: true })),
+      );
+    }
   });
 
   it("removes them when a new upload starts", async () => {

@@ -89,6 +89,9 @@ function partsFolder(grant: SignedGrant): string {
   return join(tmpdir(), `${PARTS_PREFIX}${grant.oid}-${session}-${grant.expires}`);
 }
 
+/** A parts folder's name, as `partsFolder` makes it: the oid, the session, the grant's expiry. */
+const PARTS_FOLDER = new RegExp(`^${PARTS_PREFIX}[0-9a-f]{64}-[0-9a-f]{16}-(\\d{1,15})$`);
+
 /** How long past its grant's expiry a parts folder is kept, for a request that began just before. */
 const EXPIRED_PARTS_KEPT_MS = 10 * 60 * 1000;
 
@@ -99,10 +102,14 @@ const EXPIRED_PARTS_KEPT_MS = 10 * 60 * 1000;
 export async function removeExpiredParts(now = Date.now()): Promise<void> {
   const names = await readdir(tmpdir());
   await Promise.all(
-    names
-      .filter((name) => name.startsWith(PARTS_PREFIX))
-      .filter((name) => Number(name.slice(name.lastIndexOf("-") + 1)) + EXPIRED_PARTS_KEPT_MS < now)
-      .map((name) => rm(join(tmpdir(), name), { recursive: true, force: true })),
+    names.map(async (name) => {
+      const expires = PARTS_FOLDER.exec(name)?.[1];
+      const folder = join(tmpdir(), name);
+      // Never one this server is still working on, however late.
+      if (expires === undefined || Number(expires) + EXPIRED_PARTS_KEPT_MS >= now) return;
+      if (completing.has(folder) || sessions.get(folder)?.busy) return;
+      await rm(folder, { recursive: true, force: true });
+    }),
   );
 }
 

@@ -127,8 +127,6 @@ export function registerCommitRoutes(app: FastifyInstance, deps: ServerDeps): vo
           // it is checked first, against the head the pull request then starts from.
           const base = await checkOperations(deps.store, open.repo, operations, {
             branch: target,
-            title: "",
-            author,
             parentCommit: header.parentCommit,
           });
           const title = header.summary || "Upload files";
