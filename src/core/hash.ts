@@ -120,7 +120,9 @@ async function digest(
     let told = 0;
     const tell = () => {
       const now = Number(Atomics.load(hashed as BigInt64Array, 0));
-      if (now > told) onHashed?.((told = now));
+      if (now <= told) return;
+      told = now;
+      onHashed?.(now);
     };
     const timer = hashed && setInterval(tell, PROGRESS_MS);
     try {
