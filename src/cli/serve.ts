@@ -2,6 +2,7 @@
 import { setFlagsFromString } from "node:v8";
 import type { Command } from "commander";
 import { InvalidArgumentError } from "../core/index.js";
+import { EMPTY_CONFIG, loadServerConfig, startHubServer } from "../mirror/index.js";
 import { endpointUrlOption, openStore, type StoreOptions, storeOption } from "./store-option.js";
 
 export function registerServe(program: Command): void {
@@ -33,16 +34,16 @@ export function registerServe(program: Command): void {
           uploadSecret?: string;
         },
       ) => {
-        // This process only serves, so its garbage collector is tuned for that, before the server's
-        // modules load. A server receiving an upload takes a new 64 KiB buffer from Node for every
-        // socket read; with incremental marking on, once the old generation had little headroom V8
-        // followed nearly every young collection with a full one: 40 to 50 full collections per GiB
-        // received, 0.4 to 0.6 s more CPU, in about one upload of five (bench/upload, 3.3 to 3.7 s
-        // instead of 2.9 s). Without it, the old generation is collected when it is full: three full
-        // collections of 16 to 21 ms each per upload, and 30 of 30 runs took 2.8 to 3.1 s. A program
-        // that embeds `startHubServer` keeps its own settings.
+        // This process only serves, so its garbage collector is tuned for that before the server
+        // starts (V8 reads the setting each time it would start marking). A server receiving an
+        // upload takes a new 64 KiB buffer from Node for every socket read; with incremental marking
+        // on, once the old generation had little headroom V8 followed nearly every young collection
+        // with a full one: 40 to 50 full collections per GiB received, 0.4 to 0.6 s more CPU, in about
+        // one upload of five (bench/upload, 3.3 to 3.7 s instead of 2.9 s). Without it, the old
+        // generation is collected when it is full: three full collections of 16 to 21 ms each per
+        // upload, and 30 of 30 runs took 2.8 to 3.1 s. A program that embeds `startHubServer` keeps
+        // its own settings.
         setFlagsFromString("--no-incremental-marking");
-        const { EMPTY_CONFIG, loadServerConfig, startHubServer } = await import("../mirror/index.js");
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) {
           throw new InvalidArgumentError(`--port must be a number from 0 to 65535, not ${options.port}.`);

@@ -20,4 +20,16 @@ describe("BatchAbort", () => {
     expect(new BatchAbort(caller.signal).signal.aborted).toBe(true);
     expect(new BatchAbort().signal.aborted).toBe(false);
   });
+
+  it("keeps the first failure of its pieces, stops the rest, and throws it when ended", async () => {
+    const batch = new BatchAbort();
+    expect(await batch.attempt(async () => 1)).toBe(1);
+    expect(await batch.attempt(async () => Promise.reject(new Error("first")))).toBeUndefined();
+    expect([batch.failed, batch.signal.aborted]).toEqual([true, true]);
+    let ran = false;
+    expect(await batch.attempt(async () => (ran = true))).toBeUndefined();
+    expect(ran).toBe(false);
+    expect(() => batch.end()).toThrow("first");
+    expect(() => new BatchAbort().end()).not.toThrow();
+  });
 });

@@ -114,17 +114,8 @@ async function digest(
       Math.min(availableParallelism(), MAX_DIGEST_WORKERS),
     );
     // The worker counts what it hashed into shared memory, read here now and then: no message per piece.
-    const progress = onHashed ? new SharedArrayBuffer(8) : undefined;
-    const hashed = progress && new BigInt64Array(progress);
-    // Told only when the count moved: a file waiting for a free worker reports nothing.
-    let told = 0;
-    const tell = () => {
-      const now = Number(Atomics.load(hashed as BigInt64Array, 0));
-      if (now <= told) return;
-      told = now;
-      onHashed?.(now);
-    };
-    const timer = hashed && setInterval(tell, PROGRESS_MS);
+    const progress = onHashed && new SharedArrayBuffer(8);
+    const timer = progress && setInterval(tellMoves(new BigInt64Array(progress), onHashed), PROGRESS_MS);
     try {
       // The worker's hashing cannot be interrupted; an abort stops the wait for it.
       result = await unlessAborted(digestPool.run({ path, git, size, progress }), signal);
@@ -139,6 +130,17 @@ async function digest(
     );
   }
   return { size, sha256: result.sha256, gitBlobOid: result.gitBlobOid };
+}
+
+/** Tells `onHashed` the worker's count each time it has moved: a file waiting for a worker tells nothing. */
+function tellMoves(hashed: BigInt64Array, onHashed: (bytes: number) => void): () => void {
+  let told = 0;
+  return () => {
+    const now = Number(Atomics.load(hashed, 0));
+    if (now <= told) return;
+    told = now;
+    onHashed(now);
+  };
 }
 
 /** The work's outcome, or the signal's reason if it aborts first (the work itself goes on). */

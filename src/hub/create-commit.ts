@@ -138,14 +138,15 @@ async function prepare(
   }
   // A file over the LFS threshold always goes through LFS, named by its sha256 alone: no git id to
   // compute. Its hashing is reported (a large file's takes seconds); a smaller one's is not worth a bar.
-  const report = onProgress && size > LFS_THRESHOLD;
-  const hashing = (done: number, finished?: boolean) =>
-    onProgress?.({ id: path, phase: "hash", done, total: size, ...(finished && { finished }) });
+  const hashing =
+    onProgress &&
+    ((done: number, finished?: boolean) =>
+      onProgress({ id: path, phase: "hash", done, total: size, ...(finished && { finished }) }));
   const digest =
     size > LFS_THRESHOLD
-      ? { size, sha256: await sha256OfFile(file, signal, report ? hashing : undefined), gitBlobOid: "" }
+      ? { size, sha256: await sha256OfFile(file, signal, hashing), gitBlobOid: "" }
       : await digestFile(file, signal);
-  if (report) hashing(size, true);
+  if (size > LFS_THRESHOLD) hashing?.(size, true);
   const handle = await open(file);
   const sample = Buffer.alloc(512);
   try {
@@ -192,31 +193,19 @@ export async function prepareCommit(options: CreateCommitOptions): Promise<Prepa
   };
   // Every addition settles before the outcome is known, so that no stream is still being written into
   // a file when the spooled files are removed.
-  let failure: { reason: unknown } | undefined;
-  const settled = await Promise.allSettled(
+  const adds = await Promise.all(
     [
       ...options.operations.filter((operation): operation is AddOperation => operation.type === "add"),
       ...copiedAdds,
     ].map((operation) =>
-      hashing(async () => {
-        if (failure) throw failure.reason;
-        try {
-          return await prepare(await readable(operation), batch.signal, options.onProgress);
-        } catch (error) {
-          failure ??= { reason: error };
-          batch.stop();
-          throw error;
-        }
-      }),
+      hashing(() =>
+        batch.attempt(async () => prepare(await readable(operation), batch.signal, options.onProgress)),
+      ),
     ),
   );
-  batch.release();
-  if (failure) {
-    await removeSpooled(spooled);
-    throw failure.reason;
-  }
-  const adds = settled.map((outcome) => (outcome as PromiseFulfilledResult<PreparedAdd>).value);
-  return { adds, lfsCopies, spooled };
+  if (batch.failed) await removeSpooled(spooled);
+  batch.end();
+  return { adds: adds as PreparedAdd[], lfsCopies, spooled };
 }
 
 export async function createCommit(options: CreateCommitOptions): Promise<CommitInfo> {

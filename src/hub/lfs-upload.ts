@@ -38,31 +38,18 @@ export async function uploadLfs(
   const batch = new BatchAbort(options.signal);
   const uploading = { ...options, signal: batch.signal };
   const limit = pLimit(PARALLEL_FILES);
-  let failure: { reason: unknown } | undefined;
-  const upload = async (add: PreparedAdd, object: LfsObject) => {
-    try {
-      if (!failure) await uploadObject(uploading, target.auth, add, object);
-    } catch (error) {
-      failure ??= { reason: error };
-      batch.stop();
-    }
-  };
-  try {
-    for (let start = 0; start < unique.length && !failure; start += LFS_BATCH) {
-      const group = unique.slice(start, start + LFS_BATCH);
-      const byOid = new Map(group.map((add) => [add.sha256, add]));
-      const objects = await lfsBatch(uploading, target, group);
-      await Promise.all(
-        objects.map((object) => {
-          const add = byOid.get(object.oid);
-          return add ? limit(() => upload(add, object)) : undefined;
-        }),
-      );
-    }
-  } finally {
-    batch.release();
+  for (let start = 0; start < unique.length && !batch.failed; start += LFS_BATCH) {
+    const group = unique.slice(start, start + LFS_BATCH);
+    const byOid = new Map(group.map((add) => [add.sha256, add]));
+    const objects = (await batch.attempt(() => lfsBatch(uploading, target, group))) ?? [];
+    await Promise.all(
+      objects.map((object) => {
+        const add = byOid.get(object.oid);
+        return add && limit(() => batch.attempt(() => uploadObject(uploading, target.auth, add, object)));
+      }),
+    );
   }
-  if (failure) throw failure.reason;
+  batch.end();
 }
 
 type LfsAction = { href: string; header?: Record<string, string> };

@@ -39,13 +39,12 @@ export async function downloadMany(
   // The items as they are now: one added to the array meanwhile is not this call's.
   const count = items.length;
   const results: DownloadResult[] = new Array(count);
-  let failure: { error: unknown } | undefined;
   let next = 0;
   const worker = async () => {
-    while (next < count && failure === undefined) {
+    while (next < count && !batch.failed) {
       const index = next++;
       const item = items[index] as DownloadOptions;
-      try {
+      await batch.attempt(async () => {
         if (signal.aborted) throw new AbortedError("The downloads were cancelled before this one started.");
         // An item's own signal cancels that item; the batch's cancels them all.
         results[index] = await downloadFile({
@@ -53,19 +52,10 @@ export async function downloadMany(
           signal: item.signal ? AbortSignal.any([item.signal, signal]) : signal,
           onProgress: item.onProgress ?? options.onProgress,
         });
-      } catch (error) {
-        if (failure === undefined) {
-          failure = { error };
-          batch.stop();
-        }
-      }
+      });
     }
   };
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  } finally {
-    batch.release();
-  }
-  if (failure !== undefined) throw failure.error;
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  batch.end();
   return results;
 }
